@@ -1,0 +1,91 @@
+/**
+ * @file vmxkit/convert.h
+ * @brief Conversions between VMX, the domain model and libvirt domain XML.
+ *
+ * In the default (libvirt-compatible) mode the output is what libvirt 9.0's
+ * VMX driver produces for the same input, byte for byte.
+ */
+#ifndef VMXKIT_CONVERT_H
+#define VMXKIT_CONVERT_H
+
+#include <stddef.h>
+
+#include "vmxkit/domain.h"
+#include "vmxkit/error.h"
+#include "vmxkit/vmxfile.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** How VMX file names map to libvirt source names and back. */
+typedef enum vmx_datastore_map {
+    /** As libvirt's own test suite and the ESX driver offline:
+     *  `/vmfs/volumes/DS/PATH` <-> `[DS] PATH`; a bare file name ->
+     *  `[datastore] directory/NAME`; other absolute paths unchanged. */
+    VMX_DATASTORE_MAP_LIBVIRT = 0,
+    /** File names are copied unchanged in both directions. */
+    VMX_DATASTORE_MAP_NONE = 1
+} vmx_datastore_map;
+
+/** Conversion flags. */
+enum {
+    /** Keep what libvirt drops (see the beyond-libvirt mode). */
+    VMX_CONVERT_LOSSLESS = 1u << 0
+};
+
+#define VMX_CONVERT_OPTIONS_VERSION 1
+
+/** Options of every conversion; VMX_CONVERT_OPTIONS_INIT gives the defaults. */
+typedef struct vmx_convert_options {
+    unsigned int version;         /**< VMX_CONVERT_OPTIONS_VERSION */
+    unsigned int flags;           /**< VMX_CONVERT_* */
+    int hw_version;               /**< virtualHW.version for XML -> VMX (default 4) */
+    const char *datacenter_path;  /**< adds `<vmware:datacenterpath>` (VMX -> XML) */
+    const char *moref;            /**< adds `<vmware:moref>` (VMX -> XML) */
+    vmx_datastore_map datastore_map;
+    const char *scsi_model;       /**< SCSI controller model when none is given
+                                       (XML -> VMX); NULL means "lsilogic" */
+} vmx_convert_options;
+
+#define VMX_CONVERT_OPTIONS_INIT                                                     \
+    {VMX_CONVERT_OPTIONS_VERSION, 0, 4, NULL, NULL, VMX_DATASTORE_MAP_LIBVIRT, NULL}
+
+/**
+ * Build a domain from a parsed VMX file, as libvirt's virVMXParseConfig does.
+ * @param out   receives the domain, owned by the caller (vmx_domain_free)
+ * @return 0, VMX_EPARSE / VMX_EINVAL (with key and line), VMX_EUNSUPPORTED,
+ *         VMX_ENOMEM.
+ */
+VMX_EXTERN int vmx_domain_from_vmx(vmx_domain **out, const vmx_config *cfg,
+                                   const vmx_convert_options *opts, vmx_error *err);
+
+/**
+ * Write a domain as VMX text, as libvirt's virVMXFormatConfig does.
+ * @param out  receives a NUL-terminated UTF-8 buffer owned by the caller
+ * @param len  receives its length, may be NULL
+ * @return 0, VMX_EUNSUPPORTED (naming the element), VMX_EINVAL, VMX_ENOMEM.
+ */
+VMX_EXTERN int vmx_domain_to_vmx(char **out, size_t *len, const vmx_domain *dom,
+                                 const vmx_convert_options *opts, vmx_error *err);
+
+/**
+ * Format a domain as libvirt domain XML (virDomainDefFormat layout).
+ * @param out  receives a NUL-terminated buffer owned by the caller
+ */
+VMX_EXTERN int vmx_domain_to_xml(char **out, size_t *len, const vmx_domain *dom,
+                                 const vmx_convert_options *opts, vmx_error *err);
+
+/**
+ * Read libvirt domain XML into a domain, with libvirt's defaults and
+ * checks. The XML parser never touches the network and expands no entities.
+ * @param source  name for errors, may be NULL
+ */
+VMX_EXTERN int vmx_domain_from_xml(vmx_domain **out, const char *buf, size_t len,
+                                   const char *source, const vmx_convert_options *opts,
+                                   vmx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
