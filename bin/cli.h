@@ -40,5 +40,36 @@ int cmd_escape(int argc, char **argv);
 int cmd_datastore_path(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
+
+#ifdef VMX_WITH_SYNC
+/* Sync subcommands (bin/cmd_push.c, bin/cmd_sync_power.c) and their shared
+ * connection options (bin/cmd_sync_common.c). */
+int cmd_push(int argc, char **argv);
+int cmd_power(int argc, char **argv);
+int cmd_unregister(int argc, char **argv);
+
+struct vmx_sync_session;
+typedef struct cli_sync {
+    const char *password_file;
+    const char *answers;
+    long timeout;         /* seconds, 0: none */
+    long connect_timeout; /* seconds, 0: default */
+    bool trace;
+    char *password;
+} cli_sync;
+extern const char *cli_sync_options_help;
+void cli_sync_init(cli_sync *c);
+void cli_sync_dispose(cli_sync *c);
+/* 1 when argv[*i] was a connection option (consumed), 0 when not, -1 after
+ * a usage error was printed. */
+int cli_sync_option(cli_sync *c, const char *cmd, int argc, char **argv, int *i);
+/* Read the password and connect; prints errors, returns an exit code. */
+int cli_sync_connect(struct vmx_sync_session **out, cli_sync *c, const char *uri);
+void cli_sync_disconnect(struct vmx_sync_session *s);
+/* Match argv[*i] as "--name VALUE" or "--name=VALUE" (*value NULL when the
+ * value is missing); *i moves past what was used. */
+bool cli_opt_value(const char **value, int argc, char **argv, int *i, const char *name);
+#endif
 
 #endif

@@ -11,6 +11,16 @@ static int cmd_version(int argc, char **argv);
 static const cli_command commands[] = {
     {"help", cmd_help, "show this help, or a subcommand's (vmxkit help CMD)"},
     {"version", cmd_version, "print the version"},
+    {"lint", cmd_lint, "check VMX files and report problems (file:line: message)"},
+    {"escape", cmd_escape, "encode or decode VMware's percent, pipe and datastore escaping"},
+    {"datastore-path", cmd_datastore_path, "split '[datastore] directory/file' paths"},
+    {"convert", cmd_convert, "convert a VMX file to libvirt domain XML or back"},
+    {"batch", cmd_batch, "convert many files and directory trees in parallel"},
+#ifdef VMX_WITH_SYNC
+    {"push", cmd_push, "put VM definitions on an ESX host or vCenter (create/update)"},
+    {"power", cmd_power, "power VMs on, off, reset or suspend them on a host"},
+    {"unregister", cmd_unregister, "remove VMs from a host's inventory"},
+#endif
 };
 
 static void usage(FILE *f)

@@ -42,10 +42,15 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
+/* Temporary names are unique within the process (a counter) and across
+ * processes (the pid); O_EXCL guards against anything else. */
+static unsigned long tmp_counter;
+
 int vmx_file_write_atomic(const char *path, const char *data, size_t len, vmx_error *err)
 {
-    vmx_buf tmp = VMX_BUF_INIT;
-    int fd = -1, rc = 0;
+    char tmp[4096];
+    unsigned long n;
+    int fd, rc = 0;
 
     if (strcmp(path, "-") == 0) {
         if (write_all(STDOUT_FILENO, data, len) < 0)
@@ -53,42 +58,29 @@ int vmx_file_write_atomic(const char *path, const char *data, size_t len, vmx_er
                                  strerror(errno));
         return 0;
     }
-    if (vmx_buf_printf(&tmp, "%s.tmpXXXXXX", path) < 0)
-        return vmx_error_set(err, VMX_ENOMEM, path, 0, NULL, "out of memory");
-    fd = mkstemp(tmp.ptr);
-    if (fd < 0) {
-        rc = vmx_error_set(err, VMX_EIO, path, 0, NULL, "cannot create file: %s",
-                           strerror(errno));
-        goto out;
-    }
-    /* mkstemp creates 0600; output files get the usual umask-based mode. */
-    {
-        mode_t mask = umask(0);
-
-        umask(mask);
-        (void)fchmod(fd, 0666 & ~mask);
-    }
+    n = __atomic_add_fetch(&tmp_counter, 1, __ATOMIC_RELAXED);
+    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp%ld.%lu", path, (long)getpid(), n) >=
+        sizeof(tmp))
+        return vmx_error_set(err, VMX_ELIMIT, path, 0, NULL, "file name too long");
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return vmx_error_set(err, VMX_EIO, path, 0, NULL, "cannot create file: %s",
+                             strerror(errno));
     if (write_all(fd, data, len) < 0) {
         rc = vmx_error_set(err, VMX_EIO, path, 0, NULL, "write error: %s", strerror(errno));
+        close(fd);
         goto out;
     }
     if (close(fd) < 0) {
-        fd = -1;
         rc = vmx_error_set(err, VMX_EIO, path, 0, NULL, "write error: %s", strerror(errno));
         goto out;
     }
-    fd = -1;
-    if (rename(tmp.ptr, path) < 0) {
+    if (rename(tmp, path) < 0)
         rc = vmx_error_set(err, VMX_EIO, path, 0, NULL, "cannot rename into place: %s",
                            strerror(errno));
-        goto out;
-    }
 out:
-    if (fd >= 0)
-        close(fd);
-    if (rc < 0 && tmp.ptr)
-        unlink(tmp.ptr);
-    vmx_buf_dispose(&tmp);
+    if (rc < 0)
+        unlink(tmp);
     return rc;
 }
 

@@ -2,7 +2,8 @@
 # Installs the Debian packages vmxkit needs to build and test, if missing.
 set -e
 pkgs="build-essential autoconf automake libtool pkg-config libxml2-dev libxml2-utils
-libyaml-dev libcurl4-openssl-dev libssl-dev libcriterion-dev"
+libyaml-dev libcurl4-openssl-dev libssl-dev libcriterion-dev
+golang-go golang-github-vmware-govmomi-dev"
 missing=
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

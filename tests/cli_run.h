@@ -18,7 +18,7 @@ typedef struct cli_result {
     size_t errlen;
 } cli_result;
 
-static char *cli__slurp_fd(int fd, size_t *len)
+__attribute__((unused)) static char *cli__slurp_fd(int fd, size_t *len)
 {
     size_t cap = 4096, n = 0;
     char *p = malloc(cap);
@@ -40,7 +40,7 @@ static char *cli__slurp_fd(int fd, size_t *len)
 /* Run BUILDDIR/bin/vmxkit with @args (NULL-terminated, without argv[0]),
  * feeding @in (may be NULL) on stdin. Output goes through temp files so
  * that large outputs cannot deadlock. */
-static cli_result cli_run_in(const char *in, size_t inlen, const char *const *args)
+__attribute__((unused)) static cli_result cli_run_in(const char *in, size_t inlen, const char *const *args)
 {
     cli_result r = {0};
     char outp[] = "/tmp/vmxkit-test-outXXXXXX", errp[] = "/tmp/vmxkit-test-errXXXXXX";
@@ -85,14 +85,14 @@ static cli_result cli_run_in(const char *in, size_t inlen, const char *const *ar
 #define cli_run_stdin(in, ...)                                                        \
     cli_run_in((in), strlen(in), (const char *const[]){__VA_ARGS__, NULL})
 
-static void cli_result_dispose(cli_result *r)
+__attribute__((unused)) static void cli_result_dispose(cli_result *r)
 {
     free(r->out);
     free(r->errout);
 }
 
 /* Read a whole file for comparisons; NULL if it cannot be read. */
-static char *test_read_file(const char *path, size_t *len)
+__attribute__((unused)) static char *test_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     char *p;

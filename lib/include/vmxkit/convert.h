@@ -85,6 +85,39 @@ VMX_EXTERN int vmx_domain_from_xml(vmx_domain **out, const char *buf, size_t len
                                    const char *source, const vmx_convert_options *opts,
                                    vmx_error *err);
 
+/** Formats known to vmx_convert(). */
+typedef enum vmx_format {
+    VMX_FORMAT_UNKNOWN = 0,
+    VMX_FORMAT_VMX,
+    VMX_FORMAT_XML,
+    VMX_FORMAT_YAML
+} vmx_format;
+
+/** The format named @p name ("vmx", "xml", "yaml"), or VMX_FORMAT_UNKNOWN. */
+VMX_EXTERN vmx_format vmx_format_from_name(const char *name);
+
+/** The format of a file name by its extension (.vmx, .xml, .yaml/.yml). */
+VMX_EXTERN vmx_format vmx_format_from_path(const char *path);
+
+/** The usual extension of @p fmt, without the dot ("vmx", "xml", "yaml"). */
+VMX_EXTERN const char *vmx_format_extension(vmx_format fmt);
+
+/**
+ * Convert a whole document held in memory from one format to another
+ * (VMX -> XML/YAML, XML/YAML -> VMX, XML <-> YAML, and same-format
+ * normalisation), through the domain model.
+ *
+ * @param out     receives a NUL-terminated buffer owned by the caller (vmx_free)
+ * @param outlen  receives its length, may be NULL
+ * @param in      input bytes, need not be NUL-terminated
+ * @param source  input name for errors, may be NULL
+ * @return 0 or a negative VMX_E* code with details in @p err; nothing is
+ *         returned in @p out on error.
+ */
+VMX_EXTERN int vmx_convert(char **out, size_t *outlen, const char *in, size_t inlen,
+                           const char *source, vmx_format from, vmx_format to,
+                           const vmx_convert_options *opts, vmx_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -243,6 +243,11 @@ typedef struct vmx_domain {
     char **extra_keys;
     char **extra_values;
     size_t nextra;
+
+    /** Units of a SCSI bus for address assignment (libvirt's scsiBusMaxUnit):
+     *  0 means 16 (wide bus, unit 7 is the controller); VMX files with
+     *  virtualHW.version 13 or later have 64. */
+    unsigned int scsi_bus_max_unit;
 } vmx_domain;
 
 /** Allocate an empty domain (cpu_shares -1, everything else zero). */

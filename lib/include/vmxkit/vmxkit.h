@@ -11,5 +11,6 @@
 #include "vmxkit/escape.h"
 #include "vmxkit/domain.h"
 #include "vmxkit/convert.h"
+#include "vmxkit/yaml.h"
 
 #endif

@@ -1,0 +1,168 @@
+/* vmxkit-bench: in-process conversion throughput, and small measuring aids
+ * for bench/run.sh.
+ *
+ *   vmxkit-bench convert SECONDS FILE...   files/s and MB/s per direction
+ *   vmxkit-bench copy OUTDIR FILE...       the I/O floor: plain read/write copy
+ *   vmxkit-bench rss CMD [ARGS...]         run CMD, print its peak RSS in KiB
+ *
+ * Inputs of `convert` are grouped by extension: .vmx files are timed for
+ * VMX->XML and VMX->YAML, .xml files for XML->VMX; YAML inputs for YAML->VMX
+ * are made from the .vmx files first. Nothing here is a test: numbers only. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vmxkit/vmxkit.h"
+
+typedef struct doc {
+    char *data;
+    size_t len;
+    const char *name;
+} doc;
+
+static double now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Convert every doc from @from to @to in a loop for @seconds. */
+static void run(const char *label, doc *docs, size_t n, vmx_format from, vmx_format to,
+                double seconds, int hw)
+{
+    vmx_convert_options opts = VMX_CONVERT_OPTIONS_INIT;
+    unsigned long done = 0, failed = 0;
+    double bytes = 0, t0, t;
+    size_t i;
+
+    opts.hw_version = hw;
+    if (n == 0) {
+        printf("%-10s no input files\n", label);
+        return;
+    }
+    t0 = now();
+    do {
+        for (i = 0; i < n; i++) {
+            char *out = NULL;
+            size_t outlen;
+            vmx_error err = VMX_ERROR_INIT;
+
+            if (vmx_convert(&out, &outlen, docs[i].data, docs[i].len, docs[i].name, from, to,
+                            &opts, &err) < 0)
+                failed++;
+            vmx_free(out);
+            bytes += (double)docs[i].len;
+        }
+        done += n;
+    } while ((t = now() - t0) < seconds);
+    printf("%-10s files=%zu conversions=%lu failed=%lu seconds=%.3f per_sec=%.1f MBps=%.2f\n",
+           label, n, done, failed, t, (double)done / t, bytes / t / 1e6);
+}
+
+static int cmd_convert(int argc, char **argv)
+{
+    double seconds = atof(argv[0]);
+    doc *vmx = calloc((size_t)argc, sizeof(doc)), *xml = calloc((size_t)argc, sizeof(doc));
+    doc *yaml = calloc((size_t)argc, sizeof(doc));
+    size_t nvmx = 0, nxml = 0, nyaml = 0, i;
+    int a;
+
+    for (a = 1; a < argc; a++) {
+        vmx_error err = VMX_ERROR_INIT;
+        vmx_format f = vmx_format_from_path(argv[a]);
+        doc d = {NULL, 0, argv[a]};
+
+        if (vmx_file_read(&d.data, &d.len, argv[a], 0, &err) < 0) {
+            fprintf(stderr, "%s: %s\n", argv[a], err.message);
+            return 1;
+        }
+        if (f == VMX_FORMAT_VMX)
+            vmx[nvmx++] = d;
+        else if (f == VMX_FORMAT_XML)
+            xml[nxml++] = d;
+        else
+            vmx_free(d.data);
+    }
+    /* Keep only the inputs that convert, so failures do not skew rates. */
+    for (i = 0; i < nvmx; i++) {
+        vmx_convert_options opts = VMX_CONVERT_OPTIONS_INIT;
+        vmx_error err = VMX_ERROR_INIT;
+        doc y = {NULL, 0, vmx[i].name};
+
+        if (vmx_convert(&y.data, &y.len, vmx[i].data, vmx[i].len, vmx[i].name,
+                        VMX_FORMAT_VMX, VMX_FORMAT_YAML, &opts, &err) == 0)
+            yaml[nyaml++] = y;
+    }
+    printf("in-process, single thread, %.1f s per direction\n", seconds);
+    run("vmx2xml", vmx, nvmx, VMX_FORMAT_VMX, VMX_FORMAT_XML, seconds, 4);
+    run("xml2vmx", xml, nxml, VMX_FORMAT_XML, VMX_FORMAT_VMX, seconds, 7);
+    run("vmx2yaml", vmx, nvmx, VMX_FORMAT_VMX, VMX_FORMAT_YAML, seconds, 4);
+    run("yaml2vmx", yaml, nyaml, VMX_FORMAT_YAML, VMX_FORMAT_VMX, seconds, 7);
+    return 0;
+}
+
+/* The I/O floor: read each file and write it to OUTDIR with the same name. */
+static int cmd_copy(int argc, char **argv)
+{
+    static char buf[1 << 20];
+    int a;
+
+    for (a = 1; a < argc; a++) {
+        const char *base = strrchr(argv[a], '/');
+        char path[4096];
+        ssize_t n;
+        int in, out;
+
+        base = base ? base + 1 : argv[a];
+        snprintf(path, sizeof(path), "%s/%s", argv[0], base);
+        in = open(argv[a], O_RDONLY);
+        out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+        if (in < 0 || out < 0)
+            return 1;
+        while ((n = read(in, buf, sizeof(buf))) > 0)
+            if (write(out, buf, (size_t)n) != n)
+                return 1;
+        close(in);
+        close(out);
+    }
+    return 0;
+}
+
+static int cmd_rss(char **argv)
+{
+    struct rusage ru;
+    int status;
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    if (wait4(pid, &status, 0, &ru) < 0)
+        return 1;
+    printf("peak_rss_kib=%ld exit=%d\n", ru.ru_maxrss,
+           WIFEXITED(status) ? WEXITSTATUS(status) : 128);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 4 && strcmp(argv[1], "convert") == 0)
+        return cmd_convert(argc - 2, argv + 2);
+    if (argc >= 4 && strcmp(argv[1], "copy") == 0)
+        return cmd_copy(argc - 2, argv + 2);
+    if (argc >= 3 && strcmp(argv[1], "rss") == 0)
+        return cmd_rss(argv + 2);
+    fprintf(stderr, "usage: vmxkit-bench convert SECONDS FILE...\n"
+                    "       vmxkit-bench copy OUTDIR FILE...\n"
+                    "       vmxkit-bench rss CMD [ARGS...]\n");
+    return 2;
+}

@@ -1,0 +1,569 @@
+/* Parse a .vmx file into the lossless line list of vmx_config.
+ *
+ * The grammar is VMware's dictionary format (open-vm-tools lib/dict/dictll.c):
+ *
+ *     <ws> <name> <ws> = <ws> " <quoted value> " <ws> <comment>
+ *     <ws> <name> <ws> = <ws> <bare value> <ws> <comment>
+ *     <ws> <comment>
+ *
+ * A quoted value runs to the next '"': there is no backslash escape (VMware
+ * and libvirt's virConf both end the value at the first '"' after the opening
+ * one, so `"C:\"` is the value `C:\`); VMX strings escape with `|22` instead,
+ * decoded by the escape module, not here. One pass over the bytes cuts the
+ * lines and copies keys and values, NUL-terminated, into one buffer; a second
+ * pass over the (few) entries decodes the non-ASCII ones once the
+ * `.encoding` is known and builds the key index. */
+#include "config.h"
+#include "buf.h"
+#include "vmx_config_private.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct parse_ctx {
+    vmx_config *cfg;
+    vmx_error *err;
+    size_t max_line, max_lines;
+    bool strict;
+    char *strs;           /* next free byte of cfg->strs */
+    const char *declared; /* value of the last .encoding entry so far, or NULL */
+    size_t nentries;
+    size_t n_lf, n_crlf;
+    const char *nul; /* first NUL byte of the input, or NULL */
+} parse_ctx;
+
+static bool is_ws(char c)
+{
+    /* A CR that does not end a line is read as blank, as virConf does. */
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Record a hard error; @key is @klen bytes, not NUL-terminated. */
+static int fail(parse_ctx *ctx, int code, size_t lineno, const char *key, size_t klen,
+                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static int fail(parse_ctx *ctx, int code, size_t lineno, const char *key, size_t klen,
+                const char *fmt, ...)
+{
+    char msg[VMX_ERROR_MESSAGE_MAX], k[VMX_ERROR_KEY_MAX];
+    va_list ap;
+
+    if (klen >= sizeof(k))
+        klen = sizeof(k) - 1;
+    if (klen)
+        memcpy(k, key, klen);
+    k[klen] = '\0';
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    return vmx_error_set(ctx->err, code, ctx->cfg->source, (unsigned long)lineno,
+                         klen ? k : NULL, "%s", msg);
+}
+
+/* Report a diagnostic; with VMX_PARSE_STRICT a @fatal one is a parse error. */
+static int diag(parse_ctx *ctx, bool fatal, vmx_diag_severity sev, size_t lineno,
+                size_t other, const char *code, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 8, 9)));
+static int diag(parse_ctx *ctx, bool fatal, vmx_diag_severity sev, size_t lineno,
+                size_t other, const char *code, const char *key, const char *fmt, ...)
+{
+    char msg[VMX_ERROR_MESSAGE_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (fatal && ctx->strict)
+        return fail(ctx, VMX_EPARSE, lineno, key, key ? strlen(key) : 0, "%s", msg);
+    if (vmx__config_add_diag(ctx->cfg, sev, (unsigned long)lineno, (unsigned long)other,
+                             code, key, "%s", msg) < 0)
+        return fail(ctx, VMX_ENOMEM, 0, NULL, 0, "out of memory");
+    return 0;
+}
+
+static char *cut(parse_ctx *ctx, const char *s, size_t n, bool *high)
+{
+    char *d = ctx->strs;
+    unsigned char acc = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        acc |= (unsigned char)s[i];
+    memcpy(d, s, n);
+    d[n] = '\0';
+    ctx->strs += n + 1;
+    *high = acc & 0x80;
+    return d;
+}
+
+static bool key_char_libvirt(char c, bool first)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.')
+        return true;
+    return !first && ((c >= '0' && c <= '9') || c == '_' || c == ':' || c == '-');
+}
+
+/* Checks of an entry that do not change how it reads. */
+static int style_checks(parse_ctx *ctx, size_t lineno, const char *key, const char *value,
+                        bool high_key, const char *line, const char *kb, const char *ke,
+                        const char *eq, const char *vstart, const char *tail,
+                        const char *end)
+{
+    const char *t = tail;
+    size_t i;
+    int rc;
+
+    if (!high_key) {
+        for (i = 0; key[i]; i++)
+            if (!key_char_libvirt(key[i], i == 0))
+                break;
+        if (key[i] &&
+            (rc = diag(ctx, true, VMX_DIAG_WARNING, lineno, 0, "key-syntax", key,
+                       (unsigned char)key[i] < ' ' ? "unusual character \\x%02x in key"
+                                                   : "unusual character '%c' in key",
+                       (unsigned char)key[i])) < 0)
+            return rc;
+    } else if ((rc = diag(ctx, true, VMX_DIAG_WARNING, lineno, 0, "key-syntax", key,
+                          "non-ASCII character in key")) < 0) {
+        return rc;
+    }
+    while (t < end && is_ws(*t))
+        t++;
+    if (kb > line)
+        rc = diag(ctx, false, VMX_DIAG_WARNING, lineno, 0, "spacing", key,
+                  "leading whitespace");
+    else if (eq - ke != 1 || *ke != ' ' || vstart - eq != 2 || eq[1] != ' ')
+        rc = diag(ctx, false, VMX_DIAG_WARNING, lineno, 0, "spacing", key,
+                  "non-canonical spacing around '=' (VMware writes 'key = \"value\"')");
+    else if (t == end && t > tail)
+        rc = diag(ctx, false, VMX_DIAG_WARNING, lineno, 0, "spacing", key,
+                  "trailing whitespace");
+    else
+        rc = 0;
+    if (rc < 0)
+        return rc;
+    if (t < end && *t == '#' &&
+        (rc = diag(ctx, false, VMX_DIAG_WARNING, lineno, 0, "trailing-comment", key,
+                   "comment after value (VMware drops it when it saves the file)")) < 0)
+        return rc;
+    if ((vmx__strcasecmp(value, "true") == 0 && strcmp(value, "TRUE") != 0) ||
+        (vmx__strcasecmp(value, "false") == 0 && strcmp(value, "FALSE") != 0)) {
+        char canon[6];
+
+        for (i = 0; value[i]; i++)
+            canon[i] = (char)(value[i] & ~0x20);
+        canon[i] = '\0';
+        if ((rc = diag(ctx, false, VMX_DIAG_WARNING, lineno, 0, "boolean-case", key,
+                       "non-canonical boolean \"%s\" (VMware writes \"%s\")", value,
+                       canon)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* Resolve an `.encoding` entry when the parse meets it, so that an unknown
+ * charset is reported at its own line and later lines know their charset. */
+static int resolve_encoding(parse_ctx *ctx, const vmx_line *l)
+{
+    vmx_config *cfg = ctx->cfg;
+    bool utf8;
+    int rc;
+
+    rc = vmx__charset_resolve(cfg->charset, sizeof(cfg->charset), &utf8, l->value);
+    if (rc == VMX_EINVAL)
+        return fail(ctx, VMX_EPARSE, l->lineno, l->key, strlen(l->key),
+                    "unknown encoding '%s'", l->value);
+    if (rc < 0)
+        return fail(ctx, VMX_EPARSE, l->lineno, l->key, strlen(l->key),
+                    "unsupported encoding '%s' (not ASCII-compatible)", l->value);
+    if (utf8 != cfg->utf8 || !utf8)
+        vmx__config_close_iconv(cfg);
+    cfg->utf8 = utf8;
+    cfg->declared = true;
+    ctx->declared = l->value;
+    return 0;
+}
+
+/* Are these bytes invalid in the charset known so far? Then a multi-byte
+ * sequence broken by a wrong conversion may have swallowed a closing quote
+ * (seen in the wild: `\xE5\xA4?` where `\xE5\xA4\xB9"` was). */
+static bool invalid_in_charset(parse_ctx *ctx, const char *s, size_t n)
+{
+    const char *tmp;
+    bool fallback = false;
+    size_t i;
+
+    for (i = 0; i < n && !((unsigned char)s[i] & 0x80); i++)
+        ;
+    if (i == n)
+        return false;
+    if (ctx->cfg->utf8)
+        return !vmx__utf8_valid(s, n);
+    return vmx__decode(ctx->cfg, &tmp, s, n, &fallback) == 0 && fallback;
+}
+
+/* Parse the content of one line (@p..@e, without the line end) into @l. */
+static int parse_line(parse_ctx *ctx, vmx_line *l, const char *p, const char *e)
+{
+    size_t lineno = l->lineno;
+    const char *s = p, *kb, *ke, *eq, *vb, *ve, *vstart, *tail, *t;
+    bool quoted = false, unterminated = false, hk, hv;
+    int rc;
+
+    while (s < e && is_ws(*s))
+        s++;
+    if (s == e) {
+        l->kind = VMX_LINE_BLANK;
+        return 0;
+    }
+    if (*s == '#') {
+        l->kind = VMX_LINE_COMMENT;
+        return 0;
+    }
+    kb = s;
+    while (s < e && !is_ws(*s) && *s != '=' && *s != '#')
+        s++;
+    ke = s;
+    if (kb == ke)
+        return fail(ctx, VMX_EPARSE, lineno, NULL, 0, "missing key before '='");
+    t = ke;
+    while (t < e && is_ws(*t))
+        t++;
+    if (t == e || *t != '=') {
+        if (t > ke && t < e && *t != '#') {
+            /* `key 1 = "v"`: an '=' further on, before any quote. */
+            const char *q = t;
+
+            while (q < e && *q != '=' && *q != '"')
+                q++;
+            if (q < e && *q == '=') {
+                while (q > kb && is_ws(q[-1]))
+                    q--;
+                return fail(ctx, VMX_EPARSE, lineno, kb, (size_t)(q - kb),
+                            "space in key");
+            }
+        }
+        return fail(ctx, VMX_EPARSE, lineno, kb, (size_t)(ke - kb),
+                    "missing '=' after key");
+    }
+    eq = t++;
+    while (t < e && is_ws(*t))
+        t++;
+    vstart = t;
+    if (t < e && *t == '"') {
+        quoted = true;
+        vb = t + 1;
+        ve = memchr(vb, '"', (size_t)(e - vb));
+        if (!ve && !invalid_in_charset(ctx, vb, (size_t)(e - vb)))
+            return fail(ctx, VMX_EPARSE, lineno, kb, (size_t)(ke - kb),
+                        "unterminated quoted value");
+        if (!ve)
+            unterminated = true;
+        tail = ve ? ve + 1 : e;
+        if (!ve)
+            ve = e;
+    } else {
+        vb = t;
+        while (t < e && !is_ws(*t) && *t != '#')
+            t++;
+        ve = tail = t;
+    }
+    t = tail;
+    while (t < e && is_ws(*t))
+        t++;
+    if (t < e && *t != '#') {
+        /* VMware skips such a line; libvirt refuses the file. Keep it as it
+         * is, as a line that is not an entry. */
+        char key[VMX_ERROR_KEY_MAX];
+        size_t klen =
+            (size_t)(ke - kb) < sizeof(key) - 1 ? (size_t)(ke - kb) : sizeof(key) - 1;
+
+        memcpy(key, kb, klen);
+        key[klen] = '\0';
+        l->kind = VMX_LINE_INVALID;
+        if (!quoted)
+            return diag(ctx, true, VMX_DIAG_ERROR, lineno, 0, "trailing-text", key,
+                        "unexpected text after value, line ignored");
+        return diag(ctx, true, VMX_DIAG_ERROR, lineno, 0, "trailing-text", key,
+                    ve > vb && ve[-1] == '\\'
+                        ? "unexpected text after quoted value, line ignored (a backslash "
+                          "does not escape '\"': write |22)"
+                        : "unexpected text after quoted value, line ignored");
+    }
+
+    l->kind = VMX_LINE_ENTRY;
+    l->key = cut(ctx, kb, (size_t)(ke - kb), &hk);
+    l->value = cut(ctx, vb, (size_t)(ve - vb), &hv);
+    l->tail_off = (uint32_t)(tail - l->raw);
+    l->flags = (uint8_t)((hk ? VMX_LINE_HIGH_KEY : 0) | (hv ? VMX_LINE_HIGH_VALUE : 0));
+    ctx->nentries++;
+    if (ke - kb == 9 && vmx__strncasecmp(kb, ".encoding", 9) == 0 &&
+        (rc = resolve_encoding(ctx, l)) < 0)
+        return rc;
+    if (unterminated &&
+        (rc = diag(ctx, true, VMX_DIAG_ERROR, lineno, 0, "unterminated-value", l->key,
+                   "unterminated quoted value after bytes invalid in %s; read to the end "
+                   "of the line",
+                   ctx->declared ? ctx->declared : "UTF-8")) < 0)
+        return rc;
+    if (!quoted) {
+        if (vb == ve)
+            rc = diag(ctx, true, VMX_DIAG_WARNING, lineno, 0, "unquoted-value", l->key,
+                      "missing value, read as empty");
+        else if (*vb == '\'')
+            rc = diag(ctx, true, VMX_DIAG_WARNING, lineno, 0, "unquoted-value", l->key,
+                      "single-quoted value: VMware reads the quotes as part of it");
+        else
+            rc = diag(ctx, true, VMX_DIAG_WARNING, lineno, 0, "unquoted-value", l->key,
+                      "unquoted value");
+        if (rc < 0)
+            return rc;
+    }
+    return style_checks(ctx, lineno, l->key, l->value, hk, p, kb, ke, eq, vstart, tail,
+                        e);
+}
+
+/* Cut @len bytes of ctx->cfg->raw into lines. */
+static int split_lines(parse_ctx *ctx)
+{
+    vmx_config *cfg = ctx->cfg;
+    const char *raw = cfg->raw, *end = raw + cfg->raw_len, *pos = raw;
+    int rc;
+
+    if (cfg->raw_len >= 3 && memcmp(raw, "\xEF\xBB\xBF", 3) == 0) {
+        cfg->bom = true; /* skipped as VMware does, written back */
+        pos += 3;
+    }
+    while (pos < end) {
+        const char *nl = memchr(pos, '\n', (size_t)(end - pos));
+        const char *le = nl ? nl : end;
+        vmx_line l;
+        size_t idx;
+
+        memset(&l, 0, sizeof(l));
+        l.eol = nl ? VMX_EOL_LF : VMX_EOL_NONE;
+        if (nl && le > pos && le[-1] == '\r') {
+            le--;
+            l.eol = VMX_EOL_CRLF;
+        }
+        if (cfg->nlines >= ctx->max_lines)
+            return fail(ctx, VMX_ELIMIT, cfg->nlines + 1, NULL, 0,
+                        "too many lines (the limit is %zu)", ctx->max_lines);
+        l.lineno = (uint32_t)(cfg->nlines + 1);
+        if ((size_t)(le - pos) > ctx->max_line)
+            return fail(ctx, VMX_ELIMIT, l.lineno, NULL, 0, "line longer than %zu bytes",
+                        ctx->max_line);
+        if (ctx->nul && ctx->nul >= pos && ctx->nul < le)
+            return fail(ctx, VMX_EPARSE, l.lineno, NULL, 0, "NUL byte in line");
+        l.raw = pos;
+        l.raw_len = (uint32_t)(le - pos);
+        if (l.eol == VMX_EOL_LF)
+            ctx->n_lf++;
+        else if (l.eol == VMX_EOL_CRLF)
+            ctx->n_crlf++;
+        if ((idx = vmx__config_push_line(cfg, &l)) == SIZE_MAX)
+            return fail(ctx, VMX_ENOMEM, 0, NULL, 0, "out of memory");
+        if ((rc = parse_line(ctx, &cfg->lines[idx], pos, le)) < 0)
+            return rc;
+        pos = nl ? nl + 1 : end;
+    }
+    return 0;
+}
+
+static int decode_field(parse_ctx *ctx, vmx_line *l, const char **field, const char *what)
+{
+    vmx_config *cfg = ctx->cfg;
+    bool fallback = false;
+    int rc;
+
+    if (cfg->utf8 && vmx__utf8_valid(*field, strlen(*field)))
+        return 0;
+    if ((rc = vmx__decode(cfg, field, *field, strlen(*field), &fallback)) < 0)
+        return fail(ctx, rc, 0, NULL, 0, "out of memory");
+    if (!fallback)
+        return 0;
+    if (ctx->declared)
+        return diag(ctx, true, VMX_DIAG_ERROR, l->lineno, 0, "invalid-encoding", l->key,
+                    "invalid %s byte sequence in %s; bytes read as windows-1252",
+                    ctx->declared, what);
+    return diag(ctx, true, VMX_DIAG_WARNING, l->lineno, 0, "invalid-encoding", l->key,
+                "invalid UTF-8 in %s and no .encoding declared; bytes read as "
+                "windows-1252",
+                what);
+}
+
+/* Second pass over the entries: decode, index, find duplicates. */
+static int index_entries(parse_ctx *ctx)
+{
+    vmx_config *cfg = ctx->cfg;
+    size_t i;
+    int rc;
+
+    if (ctx->nentries == 0)
+        return 0;
+    if (vmx__config_reserve_entries(cfg, ctx->nentries) < 0 ||
+        vmx__config_index_reserve(cfg, ctx->nentries) < 0)
+        return fail(ctx, VMX_ENOMEM, 0, NULL, 0, "out of memory");
+    for (i = 0; i < cfg->nlines; i++) {
+        vmx_line *l = &cfg->lines[i];
+        size_t prev;
+
+        if (l->kind != VMX_LINE_ENTRY)
+            continue;
+        if ((l->flags & VMX_LINE_HIGH_KEY) &&
+            (rc = decode_field(ctx, l, &l->key, "key")) < 0)
+            return rc;
+        if ((l->flags & VMX_LINE_HIGH_VALUE) &&
+            (rc = decode_field(ctx, l, &l->value, "value")) < 0)
+            return rc;
+        l->hash = vmx__key_hash(l->key);
+        cfg->entries[cfg->nentries++] = (uint32_t)i;
+        prev = vmx__config_index_put(cfg, i, &rc);
+        if (rc < 0)
+            return fail(ctx, rc, 0, NULL, 0, "out of memory");
+        if (prev != SIZE_MAX) {
+            const vmx_line *first =
+                &cfg->lines[cfg->lines[prev].first ? cfg->lines[prev].first - 1 : prev];
+
+            l->first = (uint32_t)(first - cfg->lines) + 1;
+            if (strcmp(first->key, l->key) == 0)
+                rc = diag(ctx, true, VMX_DIAG_ERROR, l->lineno, first->lineno,
+                          "duplicate-key", l->key,
+                          "duplicate key, first set on line %lu; the last one wins",
+                          (unsigned long)first->lineno);
+            else
+                rc = diag(ctx, true, VMX_DIAG_ERROR, l->lineno, first->lineno,
+                          "duplicate-key", l->key,
+                          "duplicate key, first set on line %lu as '%s'; the last one "
+                          "wins",
+                          (unsigned long)first->lineno, first->key);
+            if (rc < 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+static int check_options(const vmx_parse_options *opts, parse_ctx *ctx)
+{
+    ctx->max_line = VMX_PARSE_DEFAULT_MAX_LINE_LENGTH;
+    ctx->max_lines = VMX_PARSE_DEFAULT_MAX_ENTRIES;
+    if (!opts)
+        return 0;
+    if (opts->version != VMX_PARSE_OPTIONS_VERSION)
+        return vmx_error_set(ctx->err, VMX_EINVAL, NULL, 0, NULL,
+                             "unsupported parse options version %u", opts->version);
+    ctx->strict = opts->flags & VMX_PARSE_STRICT;
+    if (opts->max_line_length)
+        ctx->max_line = opts->max_line_length;
+    if (opts->max_entries)
+        ctx->max_lines = opts->max_entries;
+    /* Line offsets and numbers are 32-bit. */
+    if (ctx->max_line > UINT32_MAX - 2)
+        ctx->max_line = UINT32_MAX - 2;
+    if (ctx->max_lines > UINT32_MAX - 2)
+        ctx->max_lines = UINT32_MAX - 2;
+    return 0;
+}
+
+/* Parse @buf (@len bytes, owned by the call from here on: it becomes the
+ * config's raw copy or is freed). */
+static int parse_owned(vmx_config **out, char *buf, size_t len, const char *source,
+                       const vmx_parse_options *opts, vmx_error *err)
+{
+    parse_ctx ctx;
+    vmx_config *cfg = NULL;
+    size_t max_size = opts && opts->max_file_size ? opts->max_file_size
+                                                  : VMX_PARSE_DEFAULT_MAX_FILE_SIZE;
+    size_t strs_len;
+    int rc;
+
+    *out = NULL;
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.err = err;
+    if ((rc = check_options(opts, &ctx)) < 0)
+        goto out;
+    if (len > max_size) {
+        rc = vmx_error_set(err, VMX_ELIMIT, source, 0, NULL,
+                           "file larger than the limit of %zu bytes", max_size);
+        goto out;
+    }
+    if (!(cfg = vmx__config_alloc())) {
+        rc = vmx_error_set(err, VMX_ENOMEM, source, 0, NULL, "out of memory");
+        goto out;
+    }
+    ctx.cfg = cfg;
+    cfg->raw = buf;
+    cfg->raw_len = len;
+    buf = NULL;
+    if (source &&
+        !(cfg->source = vmx__arena_strndup(&cfg->arena, source, strlen(source)))) {
+        cfg->source = "";
+        rc = vmx_error_set(err, VMX_ENOMEM, source, 0, NULL, "out of memory");
+        goto out;
+    }
+    /* Each entry's key and value, NUL-terminated, take at most the bytes of
+     * its line (the '=' pays for one NUL, the line end for the other). */
+    strs_len = len + 2;
+    if (!(cfg->strs = vmx__malloc(strs_len)) ||
+        vmx__config_reserve_lines(
+            cfg, len / 40 + 16 < ctx.max_lines ? len / 40 + 16 : ctx.max_lines) < 0) {
+        rc = fail(&ctx, VMX_ENOMEM, 0, NULL, 0, "out of memory");
+        goto out;
+    }
+    ctx.strs = cfg->strs;
+    ctx.nul = len ? memchr(cfg->raw, '\0', len) : NULL;
+    if ((rc = split_lines(&ctx)) < 0 || (rc = index_entries(&ctx)) < 0)
+        goto out;
+    cfg->eol = ctx.n_crlf > ctx.n_lf ? VMX_EOL_CRLF : VMX_EOL_LF;
+    *out = cfg;
+    cfg = NULL;
+out:
+    vmx__free(buf);
+    vmx_config_free(cfg);
+    return rc;
+}
+
+int vmx_config_parse(vmx_config **out, const char *buf, size_t len, const char *source,
+                     const vmx_parse_options *opts, vmx_error *err)
+{
+    char *copy;
+
+    *out = NULL;
+    if (!buf && len)
+        return vmx_error_set(err, VMX_EINVAL, source, 0, NULL, "no input buffer");
+    /* Refuse an oversized input before copying it. */
+    if (len > (opts && opts->max_file_size ? opts->max_file_size
+                                           : VMX_PARSE_DEFAULT_MAX_FILE_SIZE))
+        return vmx_error_set(
+            err, VMX_ELIMIT, source, 0, NULL, "file larger than the limit of %zu bytes",
+            opts && opts->max_file_size ? opts->max_file_size
+                                        : VMX_PARSE_DEFAULT_MAX_FILE_SIZE);
+    if (!(copy = vmx__malloc(len + 1)))
+        return vmx_error_set(err, VMX_ENOMEM, source, 0, NULL, "out of memory");
+    if (len)
+        memcpy(copy, buf, len);
+    copy[len] = '\0';
+    return parse_owned(out, copy, len, source, opts, err);
+}
+
+int vmx_config_parse_file(vmx_config **out, const char *path,
+                          const vmx_parse_options *opts, vmx_error *err)
+{
+    vmx_buf b = VMX_BUF_INIT;
+    size_t max = opts && opts->max_file_size ? opts->max_file_size
+                                             : VMX_PARSE_DEFAULT_MAX_FILE_SIZE;
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    char *data;
+    size_t len;
+    int rc;
+
+    *out = NULL;
+    if ((rc = vmx_buf_read_file(&b, path, max, err)) < 0) {
+        vmx_buf_dispose(&b);
+        return rc;
+    }
+    if (!(data = vmx_buf_detach(&b, &len)))
+        return vmx_error_set(err, VMX_ENOMEM, name, 0, NULL, "out of memory");
+    return parse_owned(out, data, len, name, opts, err);
+}

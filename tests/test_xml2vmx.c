@@ -1,0 +1,154 @@
+/* Corpus test of XML -> VMX: libvirt 9.0's own xml2vmx suite
+ * (testdata/libvirt/xml2vmx, 60 cases) and the extra cases made with lvref
+ * (testdata/xml2vmx-extra). Each XML is read with vmx_domain_from_xml and
+ * written with vmx_domain_to_vmx at the case's virtualHW version; the text
+ * must be libvirt's byte for byte. Failures print the first differing line. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmxkit/convert.h"
+#include "vmxkit/domain.h"
+#include "vmxkit/error.h"
+#include "vmxkit/io.h"
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    cr_assert(f, "cannot open %s", path);
+    cr_assert_eq(fseek(f, 0, SEEK_END), 0);
+    n = ftell(f);
+    cr_assert_geq(n, 0);
+    rewind(f);
+    buf = malloc((size_t)n + 1);
+    cr_assert(buf);
+    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    if (len)
+        *len = (size_t)n;
+    return buf;
+}
+
+/* Print the first line where @got and @want differ. */
+static void report_diff(const char *name, const char *got, const char *want)
+{
+    unsigned line = 1;
+    const char *g = got, *w = want;
+
+    while (*g && *g == *w) {
+        if (*g == '\n')
+            line++;
+        g++;
+        w++;
+    }
+    /* back to the start of the line */
+    while (g > got && g[-1] != '\n') {
+        g--;
+        w--;
+    }
+    cr_log_error("%s: line %u differs\n  got:  %.*s\n  want: %.*s", name, line,
+                 (int)strcspn(g, "\n"), g, (int)strcspn(w, "\n"), w);
+}
+
+/* Convert one case; 0 when the output is the expected text. */
+static int run_case(const char *dir, const char *xml_name, const char *vmx_name, int hw)
+{
+    vmx_convert_options opts = VMX_CONVERT_OPTIONS_INIT;
+    vmx_error err = VMX_ERROR_INIT;
+    vmx_domain *dom = NULL;
+    char path[1024];
+    char *xml, *want, *got = NULL;
+    size_t len;
+    int rc, ok = -1;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, xml_name);
+    xml = slurp(path, &len);
+    snprintf(path, sizeof(path), "%s/%s", dir, vmx_name);
+    want = slurp(path, NULL);
+    opts.hw_version = hw;
+
+    rc = vmx_domain_from_xml(&dom, xml, len, xml_name, &opts, &err);
+    if (rc < 0) {
+        cr_log_error("%s: reading XML: rc %d: %s [%s]", xml_name, rc, err.message,
+                     err.key);
+        goto out;
+    }
+    rc = vmx_domain_to_vmx(&got, NULL, dom, &opts, &err);
+    if (rc < 0) {
+        cr_log_error("%s: writing VMX: rc %d: %s [%s]", xml_name, rc, err.message,
+                     err.key);
+        goto out;
+    }
+    if (strcmp(got, want) != 0) {
+        report_diff(xml_name, got, want);
+        goto out;
+    }
+    ok = 0;
+out:
+    vmx_free(got);
+    vmx_domain_free(dom);
+    free(xml);
+    free(want);
+    return ok;
+}
+
+/* Run every case of @dir/CASES.tsv; @libvirt_layout: columns are input name,
+ * expected name, hw version and files are xml2vmx-NAME.{xml,vmx}; else
+ * columns are name and hw version and files NAME.{xml,vmx}. */
+static void run_corpus(const char *dir, bool libvirt_layout, int *total, int *passed)
+{
+    char path[1024], line[512];
+    FILE *f;
+
+    *total = *passed = 0;
+    snprintf(path, sizeof(path), "%s/CASES.tsv", dir);
+    f = fopen(path, "r");
+    cr_assert(f, "cannot open %s", path);
+    while (fgets(line, sizeof(line), f)) {
+        char in[200], exp[200], xml_name[256], vmx_name[256];
+        int hw, n;
+
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        if (libvirt_layout) {
+            n = sscanf(line, "%199s %199s %d", in, exp, &hw);
+            cr_assert_eq(n, 3, "bad line in %s: %s", path, line);
+            snprintf(xml_name, sizeof(xml_name), "xml2vmx-%s.xml", in);
+            snprintf(vmx_name, sizeof(vmx_name), "xml2vmx-%s.vmx", exp);
+        } else {
+            n = sscanf(line, "%199s %d", in, &hw);
+            cr_assert_eq(n, 2, "bad line in %s: %s", path, line);
+            snprintf(xml_name, sizeof(xml_name), "%s.xml", in);
+            snprintf(vmx_name, sizeof(vmx_name), "%s.vmx", in);
+        }
+        (*total)++;
+        if (run_case(dir, xml_name, vmx_name, hw) == 0)
+            (*passed)++;
+    }
+    fclose(f);
+}
+
+Test(xml2vmx, libvirt_suite_is_reproduced_byte_for_byte)
+{
+    int total, passed;
+
+    run_corpus(TESTDATA_DIR "/libvirt/xml2vmx", true, &total, &passed);
+    cr_log_info("libvirt xml2vmx: %d/%d", passed, total);
+    cr_assert_eq(total, 60);
+    cr_assert_eq(passed, total, "%d of %d cases differ", total - passed, total);
+}
+
+Test(xml2vmx, extra_cases_are_reproduced_byte_for_byte)
+{
+    int total, passed;
+
+    run_corpus(TESTDATA_DIR "/xml2vmx-extra", false, &total, &passed);
+    cr_log_info("extra xml2vmx: %d/%d", passed, total);
+    cr_assert_geq(total, 30);
+    cr_assert_eq(passed, total, "%d of %d cases differ", total - passed, total);
+}
