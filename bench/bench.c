@@ -7,7 +7,8 @@
  *
  * Inputs of `convert` are grouped by extension: .vmx files are timed for
  * VMX->XML and VMX->YAML, .xml files for XML->VMX; YAML inputs for YAML->VMX
- * are made from the .vmx files first. Nothing here is a test: numbers only. */
+ * are made from the .vmx files first. BENCH_ONLY=vmx2xml (etc.) times one
+ * direction only, for profiling. Nothing here is a test: numbers only. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -44,6 +45,8 @@ static void run(const char *label, doc *docs, size_t n, vmx_format from, vmx_for
     size_t i;
 
     opts.hw_version = hw;
+    if (getenv("BENCH_ONLY") && strcmp(getenv("BENCH_ONLY"), label) != 0)
+        return;
     if (n == 0) {
         printf("%-10s no input files\n", label);
         return;
@@ -55,22 +58,24 @@ static void run(const char *label, doc *docs, size_t n, vmx_format from, vmx_for
             size_t outlen;
             vmx_error err = VMX_ERROR_INIT;
 
-            if (vmx_convert(&out, &outlen, docs[i].data, docs[i].len, docs[i].name, from, to,
-                            &opts, &err) < 0)
+            if (vmx_convert(&out, &outlen, docs[i].data, docs[i].len, docs[i].name, from,
+                            to, &opts, &err) < 0)
                 failed++;
             vmx_free(out);
             bytes += (double)docs[i].len;
         }
         done += n;
     } while ((t = now() - t0) < seconds);
-    printf("%-10s files=%zu conversions=%lu failed=%lu seconds=%.3f per_sec=%.1f MBps=%.2f\n",
+    printf("%-10s files=%zu conversions=%lu failed=%lu seconds=%.3f per_sec=%.1f "
+           "MBps=%.2f\n",
            label, n, done, failed, t, (double)done / t, bytes / t / 1e6);
 }
 
 static int cmd_convert(int argc, char **argv)
 {
     double seconds = atof(argv[0]);
-    doc *vmx = calloc((size_t)argc, sizeof(doc)), *xml = calloc((size_t)argc, sizeof(doc));
+    doc *vmx = calloc((size_t)argc, sizeof(doc)),
+        *xml = calloc((size_t)argc, sizeof(doc));
     doc *yaml = calloc((size_t)argc, sizeof(doc));
     size_t nvmx = 0, nxml = 0, nyaml = 0, i;
     int a;
@@ -92,7 +97,9 @@ static int cmd_convert(int argc, char **argv)
             vmx_free(d.data);
     }
     /* Keep only the inputs that convert, so failures do not skew rates. */
-    for (i = 0; i < nvmx; i++) {
+    for (i = 0;
+         i < nvmx && (!getenv("BENCH_ONLY") || !strcmp(getenv("BENCH_ONLY"), "yaml2vmx"));
+         i++) {
         vmx_convert_options opts = VMX_CONVERT_OPTIONS_INIT;
         vmx_error err = VMX_ERROR_INIT;
         doc y = {NULL, 0, vmx[i].name};

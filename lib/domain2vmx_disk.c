@@ -222,6 +222,10 @@ static int verify_address(vmx__d2v *c, const vmx_disk *d, vmx_disk_bus bus,
             return vmx__d2v_error(c, VMX_EUNSUPPORTED, key,
                                   "scsi controller index %d out of [0..3] range",
                                   a.controller);
+        /* only reachable with the 64-unit bus of a virtualHW 13+ file */
+        if (a.unit > 15)
+            return vmx__d2v_error(c, VMX_EUNSUPPORTED, key,
+                                  "scsi unit index %d out of [0..6,8..15] range", a.unit);
         break;
     case VMX_DISK_BUS_IDE:
         if (a.controller != 0)
@@ -418,27 +422,17 @@ static int put_disk(vmx__d2v *c, const vmx_disk *d, vmx_disk_bus bus)
                                   d->target);
         if (idx < 0)
             goto bad_index;
-        if (c->dom->scsi_bus_max_unit > 16) {
-            /* A domain read from a VMX file of virtualHW 13+ has 64 units per
-             * bus. libvirt would still write the keys of the 15-unit mapping
-             * of the target name, which contradicts the address it checked;
-             * the address (checked against the name above) is written. */
-            drive_addr a;
-
-            if (assign_address(&a, bus, d->target, c->dom->scsi_bus_max_unit) < 0)
-                goto bad_index;
-            ctl = a.controller;
-            unit = a.unit;
-        } else {
-            if (idx >= 4 * 15)
-                return vmx__d2v_error(c, VMX_EUNSUPPORTED, "devices/disk/target",
-                                      "scsi disk index (parsed from '%s') is too large",
-                                      d->target);
-            ctl = idx / 15;
-            unit = idx % 15;
-            if (unit >= 7)
-                unit++;
-        }
+        /* the keys always follow the 15-unit mapping: with the 64 units of
+         * a domain read from a virtualHW 13+ file the two agree for every
+         * address verify_address() lets through */
+        if (idx >= 4 * 15)
+            return vmx__d2v_error(c, VMX_EUNSUPPORTED, "devices/disk/target",
+                                  "scsi disk index (parsed from '%s') is too large",
+                                  d->target);
+        ctl = idx / 15;
+        unit = idx % 15;
+        if (unit >= 7)
+            unit++;
     } else if (bus == VMX_DISK_BUS_IDE) {
         if (strncmp(d->target, "hd", 2) != 0)
             return vmx__d2v_error(c, VMX_EINVAL, "devices/disk/target",

@@ -196,12 +196,11 @@ static int put_address(vmx__d2v *c, const vmx__d2v_prefix *p, const vmx_net *n)
     bool generated, vpx = false;
     vmx_tristate check = VMX_TRISTATE_UNSET;
 
-    if (!n->mac) {
-        /* libvirt would invent an address; VMware does that itself */
-        vmx__d2v_pkv(c->b, p, "addressType", "generated");
-        return 0;
-    }
-    if (parse_mac(mac, n->mac) < 0)
+    /* No address: libvirt's VMX parser leaves the MAC zeroed (and the XML
+     * writer prints 00:00:00:00:00:00), so write what libvirt writes for it. */
+    if (!n->mac)
+        memset(mac, 0, sizeof(mac));
+    else if (parse_mac(mac, n->mac) < 0)
         return vmx__d2v_error(c, VMX_EINVAL, "devices/interface/mac",
                               "invalid mac address '%s'", n->mac);
     prefix = (unsigned int)mac[0] << 16 | (unsigned int)mac[1] << 8 | mac[2];

@@ -32,8 +32,8 @@ typedef struct xr_console {
 typedef struct xr_ctx {
     const char *source; /* name for errors, may be NULL */
     vmx_error *err;
-    /* VMX_CONVERT_LOSSLESS: accept what libvirt's own VMX reader produces
-     * but its XML parser refuses (no name, one target name on two buses) */
+    /* VMX_CONVERT_LOSSLESS: accept what libvirt's own VMX reader can produce
+     * but its XML parser refuses (no name, one target name twice) */
     bool lossless;
     vmx_domain *dom;
     /* strings built from several text nodes, freed with the context */

@@ -27,7 +27,8 @@ static bool str_in(const char *s, const char *const *list)
     return false;
 }
 
-/* Whether @s names a yes/no value; @out set accordingly. */
+/* Read a yes/no attribute into @out; @present (may be NULL) tells whether it
+ * was there. */
 static int read_yes_no(xr_ctx *c, const xmlNode *n, const char *key, const char *name,
                        bool *out, bool *present)
 {
@@ -1347,14 +1348,18 @@ int xr_devices_validate(xr_ctx *c)
     char key[XR_PATH_MAX];
     size_t i, j;
 
-    /* libvirt's VMX reader names a SATA disk and a SCSI disk alike at the
-     * same position, then refuses its own XML: lossless mode keeps both */
+    /* libvirt refuses two disks with one target name. Its own VMX reader
+     * gives a SATA and a SCSI disk at the same position one name, though,
+     * and then refuses its own XML: names shared across buses are accepted
+     * (each disk has its address), lossless mode accepts every duplicate */
     for (i = 0; i < dom->ndisks && !c->lossless; i++) {
         const vmx_disk *a = &dom->disks[i];
 
         for (j = i + 1; j < dom->ndisks; j++) {
             const vmx_disk *b = &dom->disks[j];
 
+            if (a->bus != b->bus)
+                continue;
             if (strcmp(a->target, b->target) == 0) {
                 disk_path(key, c->disk_elem[j], "target");
                 return vmx_error_set(

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "vmx_config_private.h"
 #include "vmxkit/escape.h"
 #include "vmxkit/io.h"
 
@@ -443,7 +444,7 @@ static int parse_versions(v2d_ctx *ctx)
         return rc;
     vmx__free(idx);
     if (bad)
-        return vmx_error_set(ctx->err, VMX_EINVAL, NULL, bad->line, bad->key,
+        return vmx_error_set(ctx->err, VMX_EINVAL, ctx->source, bad->line, bad->key,
                              "ethernet key without a valid adapter number");
 
     if ((rc = v2d_get_long(ctx, "config.version", &config_version, 0, false)) < 0)
@@ -502,6 +503,7 @@ int vmx_domain_from_vmx(vmx_domain **out, const vmx_config *cfg,
     if (opts && opts->version != VMX_CONVERT_OPTIONS_VERSION)
         return vmx_error_set(err, VMX_EINVAL, NULL, 0, NULL,
                              "unsupported options version %u", opts->version);
+    ctx.source = cfg->source; /* errors name the file the config came from */
     ctx.opts = opts;
     ctx.err = err;
     ctx.scsi_bus_max_unit = 16;

@@ -27,14 +27,20 @@
 
 int v2d_error(v2d_ctx *ctx, int code, const char *key, const char *fmt, ...)
 {
-    char msg[VMX_ERROR_MESSAGE_MAX];
+    char msg[VMX_ERROR_MESSAGE_MAX], present[VMX_ERROR_KEY_MAX];
     const v2d_entry *e = key ? v2d_find(ctx, key) : NULL;
+    const char *dot = key ? strchr(key, '.') : NULL;
     va_list ap;
 
+    /* a missing key of a device is reported at the device's .present line */
+    if (!e && dot && (size_t)(dot - key) + sizeof(".present") <= sizeof(present)) {
+        snprintf(present, sizeof(present), "%.*s.present", (int)(dot - key), key);
+        e = v2d_find(ctx, present);
+    }
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    return vmx_error_set(ctx->err, code, NULL, e ? e->line : 0, key, "%s", msg);
+    return vmx_error_set(ctx->err, code, ctx->source, e ? e->line : 0, key, "%s", msg);
 }
 
 int v2d_nomem(v2d_ctx *ctx)
@@ -112,7 +118,8 @@ static int syntax_error(v2d_ctx *ctx, const reader *r, const span *sp, const cha
         memcpy(key, r->s + sp->key, n);
         key[n] = '\0';
     }
-    return vmx_error_set(ctx->err, VMX_EPARSE, NULL, r->line, n ? key : NULL, "%s", msg);
+    return vmx_error_set(ctx->err, VMX_EPARSE, ctx->source, r->line, n ? key : NULL, "%s",
+                         msg);
 }
 
 static int read_string(v2d_ctx *ctx, reader *r, span *sp)
@@ -126,7 +133,7 @@ static int read_string(v2d_ctx *ctx, reader *r, span *sp)
         while (r->pos < r->len && r->s[r->pos] != '\'' && !R_EOL(r->s[r->pos]))
             r->pos++;
         if (R_CUR(r) != '\'')
-            return syntax_error(ctx, r, sp, "unterminated string");
+            return syntax_error(ctx, r, sp, "unterminated quoted value");
         sp->value = base;
         sp->valuelen = r->pos - base;
         r->pos++;
@@ -140,7 +147,7 @@ static int read_string(v2d_ctx *ctx, reader *r, span *sp)
             r->pos++;
         }
         if (r->pos + 3 > r->len || strncmp(r->s + r->pos, "\"\"\"", 3) != 0)
-            return syntax_error(ctx, r, sp, "unterminated string");
+            return syntax_error(ctx, r, sp, "unterminated quoted value");
         sp->value = base;
         sp->valuelen = r->pos - base;
         r->pos += 3;
@@ -150,7 +157,7 @@ static int read_string(v2d_ctx *ctx, reader *r, span *sp)
         while (r->pos < r->len && r->s[r->pos] != '"' && !R_EOL(r->s[r->pos]))
             r->pos++;
         if (R_CUR(r) != '"')
-            return syntax_error(ctx, r, sp, "unterminated string");
+            return syntax_error(ctx, r, sp, "unterminated quoted value");
         sp->value = base;
         sp->valuelen = r->pos - base;
         r->pos++;
@@ -192,7 +199,7 @@ static int read_statement(v2d_ctx *ctx, reader *r)
     }
     c = R_CUR(r);
     if (!is_alpha(c) && c != '.')
-        return syntax_error(ctx, r, NULL, "expecting a name");
+        return syntax_error(ctx, r, NULL, "expecting a key");
     sp.key = r->pos;
     sp.line = r->line;
     while (r->pos < r->len && is_name_char(r->s[r->pos]))
@@ -200,12 +207,12 @@ static int read_statement(v2d_ctx *ctx, reader *r)
     sp.keylen = r->pos - sp.key;
     skip_blanks(r);
     if (R_CUR(r) != '=')
-        return syntax_error(ctx, r, &sp, "expecting an assignment");
+        return syntax_error(ctx, r, &sp, "missing '=' after key");
     r->pos++;
     skip_blanks(r);
-    if (r->pos >= r->len)
-        return syntax_error(ctx, r, &sp, "expecting a value");
     c = R_CUR(r);
+    if (r->pos >= r->len || R_EOL(c))
+        return syntax_error(ctx, r, &sp, "missing value after '='");
     if (c == '"' || c == '\'') {
         if ((rc = read_string(ctx, r, &sp)) < 0)
             return rc;
@@ -215,7 +222,7 @@ static int read_statement(v2d_ctx *ctx, reader *r)
         return syntax_error(ctx, r, &sp,
                             "unquoted numbers are not allowed in vmx format");
     } else {
-        return syntax_error(ctx, r, &sp, "expecting a quoted value");
+        return syntax_error(ctx, r, &sp, "unquoted values are not allowed in vmx format");
     }
     skip_blanks(r);
     if (R_CUR(r) == '#') {
@@ -237,7 +244,7 @@ static int read_separator(v2d_ctx *ctx, reader *r)
         skip_blanks_and_eol(r);
     } else {
         return syntax_error(ctx, r, r->nspans ? &r->spans[r->nspans - 1] : NULL,
-                            "expecting a separator");
+                            "unexpected text after the value");
     }
     return 0;
 }

@@ -28,6 +28,7 @@ typedef struct v2d_entry {
 } v2d_entry;
 
 typedef struct v2d_ctx {
+    const char *source; /* file name for errors, may be NULL */
     const vmx_convert_options *opts;
     vmx_error *err;
     vmx_domain *dom;

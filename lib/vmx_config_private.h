@@ -25,9 +25,10 @@ enum { VMX_EOL_NONE = 0, VMX_EOL_LF, VMX_EOL_CRLF };
 
 /* Line flags. */
 enum {
-    VMX_LINE_HIGH_KEY = 1u << 0,   /* the raw key has bytes >= 0x80 */
-    VMX_LINE_HIGH_VALUE = 1u << 1, /* the raw value has bytes >= 0x80 */
-    VMX_LINE_CHANGED = 1u << 2     /* raw was rebuilt after the parse */
+    VMX_LINE_HIGH_KEY = 1u << 0,    /* the raw key has bytes >= 0x80 */
+    VMX_LINE_HIGH_VALUE = 1u << 1,  /* the raw value has bytes >= 0x80 */
+    VMX_LINE_CHANGED = 1u << 2,     /* raw was rebuilt after the parse */
+    VMX_LINE_UNTERMINATED = 1u << 3 /* tolerated value without a closing quote */
 };
 
 typedef struct vmx_line {
@@ -42,7 +43,7 @@ typedef struct vmx_line {
                           entry when this one is a duplicate, else 0 */
     uint8_t kind;      /* VMX_LINE_* */
     uint8_t eol;       /* VMX_EOL_* */
-    uint8_t flags;     /* VMX_LINE_HIGH_* | VMX_LINE_CHANGED */
+    uint8_t flags;     /* VMX_LINE_* flags */
 } vmx_line;
 
 /* Bump allocator for strings that live as long as the config: decoded
@@ -130,9 +131,9 @@ VMX_INTERNAL int vmx__decode(vmx_config *cfg, const char **out, const char *s, s
 VMX_INTERNAL int vmx__encode(vmx_config *cfg, const char **out, size_t *outlen,
                              const char *s, size_t n);
 /* Switch the config to @charset (already resolved), converting the raw bytes
- * of every line that holds non-ASCII bytes. Lines whose bytes were invalid in
- * the old charset keep them. On VMX_EINVAL (@err: line and key of a line the
- * new charset cannot represent) nothing is changed. */
+ * of every line that holds non-ASCII bytes. Bytes that were invalid in the old
+ * charset convert as they read (windows-1252). On VMX_EINVAL (@err: line and
+ * key of a line the new charset cannot represent) nothing is changed. */
 VMX_INTERNAL int vmx__config_recode(vmx_config *cfg, const char *charset, bool utf8,
                                     vmx_error *err);
 VMX_INTERNAL void vmx__config_close_iconv(vmx_config *cfg);

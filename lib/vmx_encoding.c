@@ -78,6 +78,12 @@ int vmx__charset_resolve(char *out, size_t size, bool *utf8, const char *declare
     bool ok;
 
     *utf8 = false;
+    /* iconv reads "" as the locale's charset and "//" as options: neither
+     * belongs in a file. */
+    if (!*declared ||
+        strspn(declared, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                         "0123456789._:+-") != strlen(declared))
+        return VMX_EINVAL;
     if (is_utf8_label(declared)) {
         *utf8 = true;
         out[0] = '\0';
@@ -326,10 +332,10 @@ void vmx__config_close_iconv(vmx_config *cfg)
     cfg->cd_decode = cfg->cd_encode = (iconv_t)-1;
 }
 
-/* Convert @n raw bytes from the config's charset to @enc's (NULL: UTF-8),
- * appending to @b. VMX_EUNSUPPORTED when they are invalid in the old charset
- * (the line then keeps its bytes), VMX_EINVAL when the new one lacks a
- * character. */
+/* Convert @n raw bytes from the config's charset to @enc's (-1: UTF-8),
+ * appending to @b. Bytes invalid in the old charset convert as they read
+ * (as windows-1252), so the new file says what vmx_config_get() showed.
+ * VMX_EINVAL when the new charset lacks a character. */
 static int recode_bytes(vmx_buf *b, vmx_config *cfg, iconv_t enc, const char *s, size_t n)
 {
     vmx_buf u = VMX_BUF_INIT;
@@ -338,10 +344,6 @@ static int recode_bytes(vmx_buf *b, vmx_config *cfg, iconv_t enc, const char *s,
 
     if ((rc = decode_with(&u, cfg->cd_decode, cfg->utf8, s, n, &fallback)) < 0)
         goto out;
-    if (fallback) {
-        rc = VMX_EUNSUPPORTED;
-        goto out;
-    }
     if (enc == (iconv_t)-1)
         rc = vmx_buf_put(b, u.ptr, u.len);
     else
@@ -382,6 +384,12 @@ int vmx__config_recode(vmx_config *cfg, const char *charset, bool utf8, vmx_erro
             size_t head = b.len;
 
             rc = recode_bytes(&b, cfg, enc, l->raw + cut, l->raw_len - cut);
+            /* Once converted the bytes are valid, and the reader would no
+             * longer tolerate the missing quote: close the value. */
+            if (rc == 0 && (l->flags & VMX_LINE_UNTERMINATED)) {
+                rc = vmx_buf_putc(&b, '"');
+                head = b.len;
+            }
             if (rc == 0 && b.len > UINT32_MAX)
                 rc = VMX_ELIMIT;
             if (rc == 0) {
@@ -392,9 +400,7 @@ int vmx__config_recode(vmx_config *cfg, const char *charset, bool utf8, vmx_erro
                 nr[i].tail = (uint32_t)head;
             }
         }
-        if (rc == VMX_EUNSUPPORTED) {
-            rc = 0; /* invalid in the old charset: the line keeps its bytes */
-        } else if (rc == VMX_ENOMEM) {
+        if (rc == VMX_ENOMEM) {
             goto nomem;
         } else if (rc < 0) {
             rc = vmx_error_set(err, VMX_EINVAL, cfg->source, l->lineno, l->key,
@@ -411,6 +417,7 @@ int vmx__config_recode(vmx_config *cfg, const char *charset, bool utf8, vmx_erro
         if (cfg->lines[i].kind == VMX_LINE_ENTRY)
             cfg->lines[i].tail_off = nr[i].tail;
         cfg->lines[i].flags |= VMX_LINE_CHANGED;
+        cfg->lines[i].flags &= (uint8_t)~VMX_LINE_UNTERMINATED;
     }
     vmx__config_close_iconv(cfg);
     cfg->utf8 = utf8;

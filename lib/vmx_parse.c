@@ -295,7 +295,8 @@ static int parse_line(parse_ctx *ctx, vmx_line *l, const char *p, const char *e)
     l->key = cut(ctx, kb, (size_t)(ke - kb), &hk);
     l->value = cut(ctx, vb, (size_t)(ve - vb), &hv);
     l->tail_off = (uint32_t)(tail - l->raw);
-    l->flags = (uint8_t)((hk ? VMX_LINE_HIGH_KEY : 0) | (hv ? VMX_LINE_HIGH_VALUE : 0));
+    l->flags = (uint8_t)((hk ? VMX_LINE_HIGH_KEY : 0) | (hv ? VMX_LINE_HIGH_VALUE : 0) |
+                         (unterminated ? VMX_LINE_UNTERMINATED : 0));
     ctx->nentries++;
     if (ke - kb == 9 && vmx__strncasecmp(kb, ".encoding", 9) == 0 &&
         (rc = resolve_encoding(ctx, l)) < 0)

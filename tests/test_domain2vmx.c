@@ -1104,14 +1104,22 @@ Test(domain2vmx, explicit_mac_type_and_check)
     vmx_domain_free(dom);
 }
 
-Test(domain2vmx, missing_mac_lets_vmware_generate_one)
+Test(domain2vmx, missing_mac_is_the_zero_address)
 {
     vmx_domain *dom = new_domain("m");
+    vmx_net *n = add_net(dom, VMX_NET_BRIDGE, NULL, "a", NULL);
 
-    add_net(dom, VMX_NET_BRIDGE, NULL, "a", NULL);
+    /* as libvirt writes a VMX-read NIC without address */
     expect_lines(dom, 4,
                  "ethernet0.connectionType = \"bridged\"\n"
-                 "ethernet0.addressType = \"generated\"\n");
+                 "ethernet0.addressType = \"static\"\n"
+                 "ethernet0.address = \"00:00:00:00:00:00\"\n"
+                 "ethernet0.checkMACAddress = \"false\"\n");
+    n->mac_type = VMX_MAC_GENERATED;
+    expect_lines(dom, 4,
+                 "ethernet0.addressType = \"generated\"\n"
+                 "ethernet0.generatedAddress = \"00:00:00:00:00:00\"\n"
+                 "ethernet0.generatedAddressOffset = \"0\"\n");
     vmx_domain_free(dom);
 }
 
@@ -1537,15 +1545,26 @@ Test(domain2vmx, super_wide_scsi_bus_of_vmx_domains)
     vmx_disk *d;
 
     /* read from a virtualHW 13 VMX file: 64 units per SCSI bus, so sdq has
-     * address 0:0:17 (unit 7 skipped); the keys follow the address (libvirt
-     * would write scsi1:1 beside scsi0.present) */
+     * address 0:0:17 (unit 7 skipped), beyond what libvirt writes */
     dom->scsi_bus_max_unit = 64;
     d = add_disk(dom, VMX_DISK_TYPE_FILE, VMX_DISK_DEVICE_DISK, VMX_DISK_BUS_SCSI,
                  "[ds] a.vmdk", "sdq");
     d->has_address = true;
     d->addr_unit = 17;
-    expect_lines(dom, 13, "scsi0.present = \"true\"\nscsi0:17.present = \"true\"\n");
+    expect_error(dom, VMX_EUNSUPPORTED, "devices/disk/address",
+                 "scsi unit index 17 out of [0..6,8..15] range");
+    /* up to unit 15 both numberings agree */
+    free(d->target);
+    d->target = xstrdup("sdo");
+    d->addr_unit = 15;
+    expect_lines(dom, 13, "scsi0.present = \"true\"\nscsi0:15.present = \"true\"\n");
+    /* sdp is 0:0:16 there, 1:0:0 on the usual 16-unit bus */
+    free(d->target);
+    d->target = xstrdup("sdp");
+    d->addr_unit = 16;
+    expect_error(dom, VMX_EUNSUPPORTED, "devices/disk/address", "scsi unit index 16");
     dom->scsi_bus_max_unit = 0;
-    expect_error(dom, VMX_EINVAL, "devices/disk/address", "disk address 0:0:17");
+    expect_error(dom, VMX_EINVAL, "devices/disk/address",
+                 "disk address 0:0:16 does not match target device 'sdp'");
     vmx_domain_free(dom);
 }

@@ -1115,14 +1115,35 @@ out:
 /* XML -> domain -> YAML -> domain -> XML gives the input back. */
 static void xml_through_yaml(const char *path, const char *name, corpus_stats *st)
 {
+    vmx_convert_options lossless = VMX_CONVERT_OPTIONS_INIT;
     vmx_error err = VMX_ERROR_INIT;
     vmx_domain *dom = NULL, *back = NULL;
     char *xml = NULL, *text;
     size_t len, xlen = 0;
 
+    lossless.flags = VMX_CONVERT_LOSSLESS;
     st->files++;
     text = read_text(path, &len);
-    if (vmx_domain_from_xml(&dom, text, len, name, NULL, &err) < 0) {
+    /* XML 1.0 reads CR LF and a lone CR as LF: a CR in libvirt's output (a
+     * description) cannot survive any XML parser, so compare without it. */
+    {
+        size_t i, j;
+
+        for (i = j = 0; i < len; i++) {
+            if (text[i] == '\r') {
+                text[j++] = '\n';
+                if (i + 1 < len && text[i + 1] == '\n')
+                    i++;
+            } else {
+                text[j++] = text[i];
+            }
+        }
+        len = j;
+        text[len] = '\0';
+    }
+    /* Lossless mode reads what libvirt writes but refuses to read back
+     * (a domain without <name>). */
+    if (vmx_domain_from_xml(&dom, text, len, name, &lossless, &err) < 0) {
         cr_expect_fail("%s: from_xml: %s [%s]", name, err.message, err.key);
         goto out;
     }

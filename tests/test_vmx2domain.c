@@ -52,6 +52,7 @@ static void convert_fails(const char *text, int code, const char *key, unsigned 
                  err.key);
     cr_assert_null(dom);
     cr_assert_eq(err.code, code);
+    cr_assert_str_eq(err.source, "test.vmx");
     if (key)
         cr_assert_str_eq(err.key, key);
     cr_assert_eq(err.line, line, "line %lu, expected %lu (%s)", err.line, line,
@@ -430,7 +431,8 @@ Test(vmx2domain, firmware_and_smbios)
     vmx_domain_free(dom);
 }
 
-/* -- errors: what libvirt rejects, with our key, line and message */
+/* -- errors: what libvirt rejects, with our key, line and message (a missing
+ * key of a device is reported at the line of its .present key) */
 
 Test(vmx2domain, versions_are_checked)
 {
@@ -492,7 +494,7 @@ Test(vmx2domain, general_values_are_checked)
                        "sharedFolder0.present = \"true\"\n"
                        "sharedFolder0.enabled = \"true\"\n"
                        "sharedFolder0.hostPath = \"/h\"\n",
-                  VMX_EINVAL, "sharedFolder0.guestName", 0, "missing value");
+                  VMX_EINVAL, "sharedFolder0.guestName", 5, "missing value");
 }
 
 Test(vmx2domain, disk_errors)
@@ -508,7 +510,7 @@ Test(vmx2domain, disk_errors)
                   VMX_EUNSUPPORTED, "ide0:0.fileName", 4,
                   "file name 'root.raw' is not handled for device type 'unknown'");
     convert_fails(HEAD "ide0:0.present = \"true\"\n", VMX_EUNSUPPORTED, "ide0:0.fileName",
-                  0, "file name '' is not handled");
+                  3, "file name '' is not handled");
     convert_fails(HEAD "ide0:0.present = \"true\"\nide0:0.fileName = \"dir/a.vmdk\"\n",
                   VMX_EINVAL, "ide0:0.fileName", 4, "relative file name 'dir/a.vmdk'");
     convert_fails(HEAD "ide0:0.present = \"true\"\n"
@@ -521,7 +523,7 @@ Test(vmx2domain, disk_errors)
     convert_fails(HEAD "ide0:0.present = \"true\"\nide0:0.deviceType = \"atapi-cdrom\"\n"
                        "ide0:0.fileName = \"a.iso\"\n",
                   VMX_EINVAL, "ide0:0.deviceType", 4, "'cdrom-image' is needed");
-    convert_fails(HEAD "floppy0.present = \"true\"\n", VMX_EINVAL, "floppy0.fileType", 0,
+    convert_fails(HEAD "floppy0.present = \"true\"\n", VMX_EINVAL, "floppy0.fileType", 3,
                   "missing value");
     convert_fails(HEAD "ide1:1.present = \"maybe\"\n", VMX_EINVAL, "ide1:1.present", 3,
                   "'true' or 'false' is needed");
@@ -542,11 +544,11 @@ Test(vmx2domain, ethernet_errors)
                   VMX_EINVAL, "ethernet0.virtualDev", 4, "invalid value 'rtl8139'");
     convert_fails(HEAD "ethernet0.present = \"true\"\n"
                        "ethernet0.connectionType = \"bridged\"\n",
-                  VMX_EINVAL, "ethernet0.networkName", 0, "missing value");
+                  VMX_EINVAL, "ethernet0.networkName", 3, "missing value");
     convert_fails(HEAD "ethernet0.present = \"true\"\n"
                        "ethernet0.connectionType = \"custom\"\n"
                        "ethernet0.networkName = \"n\"\n",
-                  VMX_EINVAL, "ethernet0.vnet", 0, "missing value");
+                  VMX_EINVAL, "ethernet0.vnet", 3, "missing value");
     convert_fails(HEAD "ethernet1.present = \"true\"\n"
                        "ethernet1.connectionType = \"hostonly\"\n",
                   VMX_EUNSUPPORTED, "ethernet1.connectionType", 4,
@@ -565,7 +567,7 @@ Test(vmx2domain, serial_and_parallel_errors)
                   "file type 'thinprint' is not supported");
     /* libvirt 9.0 crashes on this one */
     convert_fails(HEAD "serial0.present = \"true\"\nserial0.fileType = \"file\"\n",
-                  VMX_EINVAL, "serial0.fileName", 0, "missing value");
+                  VMX_EINVAL, "serial0.fileName", 3, "missing value");
     convert_fails(HEAD "serial0.present = \"true\"\nserial0.fileType = \"network\"\n"
                        "serial0.fileName = \"telnet://host\"\n",
                   VMX_EINVAL, "serial0.fileName", 5, "uri 'telnet://host' has no port");
@@ -578,7 +580,7 @@ Test(vmx2domain, serial_and_parallel_errors)
                   VMX_EINVAL, "serial0.network.endPoint", 6, "invalid value 'both'");
     convert_fails(HEAD
                   "parallel0.present = \"true\"\nparallel0.fileName = \"/dev/lp0\"\n",
-                  VMX_EINVAL, "parallel0.fileType", 0, "missing value");
+                  VMX_EINVAL, "parallel0.fileType", 3, "missing value");
     convert_fails(HEAD "parallel0.present = \"true\"\nparallel0.fileType = \"pipe\"\n"
                        "parallel0.fileName = \"p\"\n",
                   VMX_EUNSUPPORTED, "parallel0.fileType", 4, "file type 'pipe'");
@@ -589,8 +591,10 @@ Test(vmx2domain, libvirt_syntax_is_enforced)
 {
     convert_fails(HEAD "memsize = 512\n", VMX_EPARSE, "memsize", 3,
                   "unquoted numbers are not allowed");
+    convert_fails(HEAD "x = \"1\"; y = \"2\"\nk = true\n", VMX_EPARSE, "k", 4,
+                  "unquoted values are not allowed");
     convert_fails(HEAD "a = \"1\" b = \"2\"\n", VMX_EPARSE, "a", 3,
-                  "expecting a separator");
+                  "unexpected text after the value");
 }
 
 Test(vmx2domain, unknown_encoding_is_unsupported)

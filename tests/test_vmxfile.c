@@ -880,6 +880,30 @@ Test(vmxfile, changing_the_encoding_converts_the_lines)
     vmx_config_free(cfg);
 }
 
+Test(vmxfile, converting_invalid_lines_writes_what_was_read)
+{
+    /* 0xFF is invalid in GBK: the value reads 位ÿ, and the quote is missing. */
+    static const char text[] = ".encoding = \"GBK\"\nx = \"\xCE\xBB\xFF\n# \xFF\n";
+    vmx_config *cfg = parse_ok(text), *again;
+    vmx_error err = VMX_ERROR_INIT;
+    size_t len;
+    char *out;
+
+    cr_assert_str_eq(vmx_config_get(cfg, "x"), "\xE4\xBD\x8D\xC3\xBF");
+    cr_assert_not_null(find_diag(cfg, "unterminated-value", 2));
+    cr_assert_eq(vmx_config_set(cfg, ".encoding", "UTF-8", &err), 0, "%s", err.message);
+    out = write_str(cfg, &len);
+    cr_assert_str_eq(out,
+                     ".encoding = \"UTF-8\"\nx = \"\xE4\xBD\x8D\xC3\xBF\"\n# \xC3\xBF\n");
+    cr_assert_eq(vmx_config_parse(&again, out, len, NULL, NULL, &err), 0, "%s",
+                 err.message);
+    cr_assert_str_eq(vmx_config_get(again, "x"), vmx_config_get(cfg, "x"));
+    cr_assert_eq(vmx_config_diag_count(again), 0);
+    vmx_config_free(again);
+    vmx_free(out);
+    vmx_config_free(cfg);
+}
+
 Test(vmxfile, removing_the_encoding_converts_to_utf8)
 {
     vmx_config *cfg = parse_ok(".encoding = \"GBK\"\ndisplayName = \"\xCE\xBB\"\n");

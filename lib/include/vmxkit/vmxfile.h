@@ -157,7 +157,8 @@ VMX_EXTERN int vmx_config_set(vmx_config *cfg, const char *key, const char *valu
                               vmx_error *err);
 
 /** Remove every entry of @p key (any case). Removing `.encoding` converts the
- *  other lines to UTF-8 (lines whose bytes were invalid keep them).
+ *  other lines to UTF-8 (bytes invalid in the old charset convert as they
+ *  read, see vmx_config_get()).
  *  @return the number removed (0 also when memory ran out; nothing changed). */
 VMX_EXTERN size_t vmx_config_remove(vmx_config *cfg, const char *key);
 
