@@ -98,6 +98,9 @@ void vmx_domain_free(vmx_domain *dom)
     }
     vmx__free(dom->extra_keys);
     vmx__free(dom->extra_values);
+    for (i = 0; i < dom->nsounds; i++)
+        vmx__free(dom->sounds[i].model);
+    vmx__free(dom->sounds);
     vmx__free(dom);
 }
 
@@ -133,6 +136,7 @@ DEFINE_ADD(vmx_domain_add_parallel, vmx_chr, parallels, nparallels)
 DEFINE_ADD(vmx_domain_add_video, vmx_video, videos, nvideos)
 DEFINE_ADD(vmx_domain_add_graphics, vmx_graphics, graphics, ngraphics)
 DEFINE_ADD(vmx_domain_add_filesystem, vmx_fs, filesystems, nfilesystems)
+DEFINE_ADD(vmx_domain_add_sound, vmx_sound, sounds, nsounds)
 
 int vmx_domain_add_extra(vmx_domain *dom, const char *key, const char *value)
 {

@@ -387,12 +387,12 @@ static int put_serial(vmx__d2v *c, const vmx_chr *chr)
         break;
     }
     case VMX_CHR_THINPRINT:
-        if (c->lossless) {
-            vmx__d2v_pkv(b, &p, "present", "true");
-            vmx__d2v_pkv(b, &p, "fileType", "thinprint");
-            return 0;
-        }
-        /* fall through */
+        if (!c->lossless)
+            return vmx__d2v_error(c, VMX_EUNSUPPORTED, key,
+                                  "unsupported character device type 'thinprint'");
+        vmx__d2v_pkv(b, &p, "present", "true");
+        vmx__d2v_pkv(b, &p, "fileType", "thinprint");
+        return 0;
     default:
         return vmx__d2v_error(c, VMX_EUNSUPPORTED, key,
                               "unsupported character device type '%s'",

@@ -210,6 +210,11 @@ static const vmx_yaml_field fs_fields[] = {
 };
 static const vmx_yaml_struct fs_schema = STRUCT("filesystem", vmx_fs, fs_fields);
 
+static const vmx_yaml_field sound_fields[] = {
+    STR(vmx_sound, "model", model),
+};
+static const vmx_yaml_struct sound_schema = STRUCT("sound", vmx_sound, sound_fields);
+
 /* The list adders, with the generic signature. */
 static void *add_disk(vmx_domain *dom)
 {
@@ -243,6 +248,10 @@ static void *add_filesystem(vmx_domain *dom)
 {
     return vmx_domain_add_filesystem(dom);
 }
+static void *add_sound(vmx_domain *dom)
+{
+    return vmx_domain_add_sound(dom);
+}
 
 /* Device lists in the order libvirt writes them. */
 static const vmx_yaml_field device_fields[] = {
@@ -254,6 +263,8 @@ static const vmx_yaml_field device_fields[] = {
     LIST("parallels", parallels, nparallels, chr_schema, add_parallel),
     LIST("graphics", graphics, ngraphics, graphics_schema, add_graphics),
     LIST("videos", videos, nvideos, video_schema, add_video),
+    LIST("sounds", sounds, nsounds, sound_schema, add_sound),
+    BOOLEAN(vmx_domain, "tpm", tpm),
     FIELD(vmx_domain, "scsi_bus_max_unit", VMX_YAML_UINT, scsi_bus_max_unit, 0, 0),
 };
 static const vmx_yaml_struct devices_schema =

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "domain_private.h"
 #include "util.h"
@@ -27,16 +28,34 @@ typedef struct v2d_entry {
     unsigned long line; /* 1-based line of the key */
 } v2d_entry;
 
+/* Which device prefixes occur in keys (`<prefix>.` in any case, the number
+ * spelt as "%d" writes it), found in one scan when the text is read. A slot
+ * with no key at all reads as absent, so the device parsers skip the slots
+ * whose bit is clear instead of looking up each of their keys. */
+typedef struct v2d_present {
+    uint64_t scsi_unit[4];  /* bit U: a key scsiC:U. (U < 64) */
+    uint32_t sata_unit[4];  /* bit U: a key sataC:U. (U < 30) */
+    unsigned char scsi;     /* bit C: a key scsiC. (C < 4) */
+    unsigned char sata;     /* bit C: a key sataC. (C < 4) */
+    unsigned char ide;      /* bit B * 2 + U: a key ideB:U. */
+    unsigned char floppy;   /* bit U: a key floppyU. (U < 2) */
+    unsigned char serial;   /* bit N: a key serialN. (N < 4) */
+    unsigned char parallel; /* bit N: a key parallelN. (N < 3) */
+} v2d_present;
+
 typedef struct v2d_ctx {
     const char *source; /* file name for errors, may be NULL */
     const vmx_convert_options *opts;
     vmx_error *err;
     vmx_domain *dom;
 
-    char *arena;        /* keys and values */
+    char *arena;        /* a copy of the text, keys and values cut in place */
     v2d_entry *entries; /* file order */
     size_t nentries;
-    v2d_entry **sorted; /* by (ASCII-folded key, file order) */
+    uint32_t *slots;    /* hash index by ASCII-folded key: index + 1 of the
+                           key's FIRST entry, 0 for an empty slot */
+    size_t nslots;      /* a power of two */
+    v2d_present present;
 
     unsigned int scsi_bus_max_unit; /* 16, or 64 from virtualHW.version 13 */
 } v2d_ctx;

@@ -1418,12 +1418,16 @@ Test(domain2vmx, lossless_mode_keeps_guest_os_genid_and_extra_keys)
     dom->genid = xstrdup("ffffffff-ffff-fffe-0000-000000000001");
     cr_assert_eq(vmx_domain_add_extra(dom, "tools.syncTime", "TRUE"), 0);
     add_net(dom, VMX_NET_HOSTONLY, "00:0c:29:00:00:01", NULL, NULL);
+    add_chr(vmx_domain_add_serial(dom), VMX_CHR_THINPRINT, 1, NULL);
     /* default mode: libvirt's text, hostonly is unsupported */
     expect_error(dom, VMX_EUNSUPPORTED, "devices/interface", "'hostonly'");
     opts.flags = VMX_CONVERT_LOSSLESS;
     cr_assert_eq(vmx_domain_to_vmx(&out, NULL, dom, &opts, NULL), 0);
     cr_assert(strstr(out, "guestOS = \"windows9-64\"\n"), "%s", out);
     cr_assert(strstr(out, "ethernet0.connectionType = \"hostonly\"\n"), "%s", out);
+    cr_assert(
+        strstr(out, "serial1.present = \"true\"\nserial1.fileType = \"thinprint\"\n"),
+        "%s", out);
     cr_assert(strstr(out, "vm.genid = \"-2\"\nvm.genidX = \"1\"\n"
                           "tools.syncTime = \"TRUE\"\n"),
               "%s", out);

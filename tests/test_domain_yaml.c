@@ -130,6 +130,12 @@ static bool graphics_equal(diff *d, const char *w, const vmx_graphics *a,
     return true;
 }
 
+static bool sound_equal(diff *d, const char *w, const vmx_sound *a, const vmx_sound *b)
+{
+    EQ_STR(w, a, b, model);
+    return true;
+}
+
 static bool fs_equal(diff *d, const char *w, const vmx_fs *a, const vmx_fs *b)
 {
     EQ_STR(w, a, b, src);
@@ -187,6 +193,8 @@ static bool domain_equal(diff *d, const vmx_domain *a, const vmx_domain *b)
     EQ_LIST(graphics, ngraphics, graphics_equal);
     EQ_LIST(filesystems, nfilesystems, fs_equal);
     EQ_NUM("domain", a, b, scsi_bus_max_unit);
+    EQ_LIST(sounds, nsounds, sound_equal);
+    EQ_NUM("domain", a, b, tpm);
     if (a->nextra != b->nextra)
         return differ(d, "nextra: %zu != %zu", a->nextra, b->nextra);
     for (i = 0; i < a->nextra; i++) {
@@ -1285,7 +1293,8 @@ Test(domain_yaml, schema_covers_every_field_of_the_model)
     cr_expect_eq(sizeof(vmx_video), 32);
     cr_expect_eq(sizeof(vmx_graphics), 40);
     cr_expect_eq(sizeof(vmx_fs), 24);
-    cr_expect_eq(sizeof(vmx_domain), 312);
+    cr_expect_eq(sizeof(vmx_sound), 8);
+    cr_expect_eq(sizeof(vmx_domain), 336);
 #else
     cr_skip_test("struct sizes are recorded for x86_64 only");
 #endif

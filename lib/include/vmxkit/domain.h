@@ -202,6 +202,12 @@ typedef struct vmx_fs {
     bool readonly;
 } vmx_fs;
 
+/** A sound card (libvirt `<sound model=...>`); lossless mode only. */
+typedef struct vmx_sound {
+    char *model;            /**< libvirt model: "sb16", "es1370" (VMware "es1371"),
+                                 "ich6" (VMware "hdaudio") */
+} vmx_sound;
+
 /** A VM. All sizes are in KiB, as libvirt keeps them. */
 typedef struct vmx_domain {
     char *name;
@@ -248,6 +254,18 @@ typedef struct vmx_domain {
      *  0 means 16 (wide bus, unit 7 is the controller); VMX files with
      *  virtualHW.version 13 or later have 64. */
     unsigned int scsi_bus_max_unit;
+
+    /* Lossless-only fields: filled by vmx_domain_from_vmx() and
+     * vmx_domain_from_xml() only with VMX_CONVERT_LOSSLESS, written to XML
+     * only in that mode (doc/lossless.md). Lossless mode also fills, next to
+     * the fields above: disks and controllers on the SATA and NVMe buses,
+     * USB controllers (VMX_CONTROLLER_USB, model "piix3-uhci" for `usb`,
+     * "ehci" for `ehci`, "nec-xhci" for `usb_xhci`), guest_os, and
+     * extra_keys/extra_values with every VMX key that is not mapped. */
+    vmx_sound *sounds;         size_t nsounds;
+    /** `vtpm.present`: a virtual TPM 2.0, libvirt `<tpm model='tpm-crb'>`
+     *  with an emulator backend of version 2.0. */
+    bool tpm;
 } vmx_domain;
 
 /** Allocate an empty domain (cpu_shares -1, everything else zero). */
@@ -270,6 +288,7 @@ VMX_EXTERN vmx_chr *vmx_domain_add_parallel(vmx_domain *dom);
 VMX_EXTERN vmx_video *vmx_domain_add_video(vmx_domain *dom);
 VMX_EXTERN vmx_graphics *vmx_domain_add_graphics(vmx_domain *dom);
 VMX_EXTERN vmx_fs *vmx_domain_add_filesystem(vmx_domain *dom);
+VMX_EXTERN vmx_sound *vmx_domain_add_sound(vmx_domain *dom);
 
 /** Append an unmapped VMX key/value pair (both copied). */
 VMX_EXTERN int vmx_domain_add_extra(vmx_domain *dom, const char *key, const char *value);
