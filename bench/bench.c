@@ -4,6 +4,14 @@
  *   vmxkit-bench convert SECONDS FILE...   files/s and MB/s per direction
  *   vmxkit-bench copy OUTDIR FILE...       the I/O floor: plain read/write copy
  *   vmxkit-bench rss CMD [ARGS...]         run CMD, print its peak RSS in KiB
+ *   vmxkit-bench replicate DIR COUNT FILE...
+ *                                          COUNT copies of the files, round
+ *                                          robin, as DIR/N-NAME
+ *   vmxkit-bench time REPEAT OUTDIR CMD [ARGS...]
+ *                                          run CMD REPEAT times, each with
+ *                                          OUTDIR emptied first (not timed);
+ *                                          print the best wall time and that
+ *                                          run's CPU time
  *
  * Inputs of `convert` are grouped by extension: .vmx files are timed for
  * VMX->XML and VMX->YAML, .xml files for XML->VMX; YAML inputs for YAML->VMX
@@ -11,10 +19,13 @@
  * direction only, for profiling. Nothing here is a test: numbers only. */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -160,6 +171,97 @@ static int cmd_rss(char **argv)
     return 0;
 }
 
+/* COUNT copies of the files, round robin: DIR/<n>-<basename>. */
+static int cmd_replicate(int argc, char **argv)
+{
+    long count = strtol(argv[1], NULL, 10), n = 0;
+    int a;
+
+    for (a = 2; n < count; a = a + 1 < argc ? a + 1 : 2, n++) {
+        const char *base = strrchr(argv[a], '/');
+        char *data = NULL, path[4096];
+        size_t len;
+        vmx_error err = VMX_ERROR_INIT;
+        int fd;
+
+        base = base ? base + 1 : argv[a];
+        if (vmx_file_read(&data, &len, argv[a], 0, &err) < 0) {
+            fprintf(stderr, "%s: %s\n", argv[a], err.message);
+            return 1;
+        }
+        snprintf(path, sizeof(path), "%s/%ld-%s", argv[0], n, base);
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+        if (fd < 0 || write(fd, data, len) != (ssize_t)len || close(fd) < 0) {
+            fprintf(stderr, "%s: %s\n", path, strerror(errno));
+            return 1;
+        }
+        vmx_free(data);
+    }
+    return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static double timeval_s(struct timeval tv)
+{
+    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+/* Run CMD REPEAT times, OUTDIR emptied before each run; the best wall time
+ * is the figure least disturbed by other load on the machine. */
+static int cmd_time(char **argv)
+{
+    int repeat = (int)strtol(argv[0], NULL, 10), i;
+    const char *outdir = argv[1];
+    double best = -1, best_user = 0, best_sys = 0;
+
+    for (i = 0; i < (repeat > 0 ? repeat : 1); i++) {
+        struct rusage ru;
+        int status;
+        double t0, t;
+        pid_t pid;
+
+        nftw(outdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        if (mkdir(outdir, 0777) < 0 && errno != EEXIST) {
+            fprintf(stderr, "%s: %s\n", outdir, strerror(errno));
+            return 1;
+        }
+        t0 = now();
+        pid = fork();
+        if (pid == 0) {
+            int null = open("/dev/null", O_WRONLY);
+
+            if (null >= 0) {
+                dup2(null, STDOUT_FILENO);
+                dup2(null, STDERR_FILENO);
+            }
+            execvp(argv[2], argv + 2);
+            _exit(127);
+        }
+        if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)
+            return 1;
+        t = now() - t0;
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+            fprintf(stderr, "%s: cannot run\n", argv[2]);
+            return 1;
+        }
+        if (best < 0 || t < best) {
+            best = t;
+            best_user = timeval_s(ru.ru_utime);
+            best_sys = timeval_s(ru.ru_stime);
+        }
+    }
+    nftw(outdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    printf("seconds=%.3f user=%.3f sys=%.3f\n", best, best_user, best_sys);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 4 && strcmp(argv[1], "convert") == 0)
@@ -168,8 +270,14 @@ int main(int argc, char **argv)
         return cmd_copy(argc - 2, argv + 2);
     if (argc >= 3 && strcmp(argv[1], "rss") == 0)
         return cmd_rss(argv + 2);
+    if (argc >= 5 && strcmp(argv[1], "replicate") == 0)
+        return cmd_replicate(argc - 2, argv + 2);
+    if (argc >= 5 && strcmp(argv[1], "time") == 0)
+        return cmd_time(argv + 2);
     fprintf(stderr, "usage: vmxkit-bench convert SECONDS FILE...\n"
                     "       vmxkit-bench copy OUTDIR FILE...\n"
-                    "       vmxkit-bench rss CMD [ARGS...]\n");
+                    "       vmxkit-bench rss CMD [ARGS...]\n"
+                    "       vmxkit-bench replicate DIR COUNT FILE...\n"
+                    "       vmxkit-bench time REPEAT OUTDIR CMD [ARGS...]\n");
     return 2;
 }

@@ -41,6 +41,7 @@ int cmd_datastore_path(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
+int cmd_roundtrip(int argc, char **argv);
 
 #ifdef VMX_WITH_SYNC
 /* Sync subcommands (bin/cmd_push.c, bin/cmd_sync_power.c) and their shared

@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -18,8 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define QUEUE_SIZE 64
-#define WINDOW 256 /* results kept for in-order reporting */
+/* The walker refills the queue when half of it is free: a larger queue
+ * means fewer wake-ups, and workers that do not run dry while the walker
+ * waits for a CPU on a busy machine. */
+#define QUEUE_SIZE 256
+#define WINDOW 1024 /* results kept for in-order reporting */
 
 typedef struct job {
     unsigned long seq;
@@ -52,6 +56,7 @@ typedef struct batch {
     job queue[QUEUE_SIZE];
     size_t qhead, qlen;
     bool closed;
+    bool pusher_waiting;      /* the walker sleeps on can_push */
     /* reorder window */
     result window[WINDOW];
     unsigned long next_seq;   /* next sequence number handed out */
@@ -214,10 +219,128 @@ static void drain_window(batch *b)
 
 /* ---- workers ---- */
 
-static void run_job(batch *b, job *j, result *r)
+/* A worker's input buffer, reused from file to file. */
+typedef struct inbuf {
+    char *ptr;
+    size_t cap;
+} inbuf;
+
+/* Read a whole input file into @ib (NUL-terminated): open, read to the end,
+ * close, with no allocation once the buffer has grown to the file sizes at
+ * hand. The messages are vmx_file_read's. */
+static int read_input(inbuf *ib, size_t *len, const char *path, vmx_error *err)
 {
-    char *in = NULL, *out = NULL;
-    size_t inlen, outlen;
+    size_t n = 0;
+    ssize_t got;
+    int fd, rc = 0;
+
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return vmx_error_set(err, VMX_EIO, path, 0, NULL, "cannot open: %s",
+                             strerror(errno));
+    for (;;) {
+        if (n + 1 >= ib->cap) { /* keep room for the NUL */
+            size_t cap = ib->cap ? ib->cap * 2 : 65536;
+            char *p;
+
+            if (cap > VMX_IO_MAX_FILE_SIZE + 2)
+                cap = VMX_IO_MAX_FILE_SIZE + 2;
+            if (cap <= ib->cap || !(p = realloc(ib->ptr, cap))) {
+                rc = vmx_error_set(err, VMX_ENOMEM, path, 0, NULL, "out of memory");
+                break;
+            }
+            ib->ptr = p;
+            ib->cap = cap;
+        }
+        got = read(fd, ib->ptr + n, ib->cap - 1 - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            rc = vmx_error_set(err, VMX_EIO, path, 0, NULL, "read error: %s",
+                               strerror(errno));
+            break;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+        if (n > VMX_IO_MAX_FILE_SIZE) {
+            rc = vmx_error_set(err, VMX_ELIMIT, path, 0, NULL,
+                               "file larger than the limit of %zu bytes",
+                               VMX_IO_MAX_FILE_SIZE);
+            break;
+        }
+    }
+    close(fd);
+    if (rc < 0)
+        return rc;
+    ib->ptr[n] = '\0';
+    *len = n;
+    return 0;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Write an output file with one write. A file that is not there yet is
+ * created exclusively under its own name and removed again if the write
+ * fails, so no partial file is left; one that exists is replaced atomically
+ * (a temporary file renamed over it, vmx_file_write_atomic). Creating under
+ * the final name saves the rename, the costliest step on tmpfs and disk.
+ * Parent directories are made when the create finds them missing. */
+static int write_output(const char *path, const char *data, size_t len, vmx_error *err)
+{
+    int fd, e;
+
+    while ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0) {
+        e = errno;
+        if (e == EINTR)
+            continue;
+        if (e == EEXIST)
+            return vmx_file_write_atomic(path, data, len, err);
+        if (e != ENOENT)
+            return vmx_error_set(err, VMX_EIO, path, 0, NULL, "cannot create file: %s",
+                                 strerror(e));
+        if (make_parents(path) < 0)
+            return vmx_error_set(err, VMX_EIO, path, 0, NULL,
+                                 "cannot create directory: %s", strerror(errno));
+        if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0) {
+            e = errno;
+            if (e == EEXIST)
+                return vmx_file_write_atomic(path, data, len, err);
+            return vmx_error_set(err, VMX_EIO, path, 0, NULL, "cannot create file: %s",
+                                 strerror(e));
+        }
+        break;
+    }
+    if (write_all(fd, data, len) < 0) {
+        e = errno;
+        close(fd);
+        unlink(path);
+        return vmx_error_set(err, VMX_EIO, path, 0, NULL, "write error: %s", strerror(e));
+    }
+    if (close(fd) < 0) {
+        e = errno;
+        unlink(path);
+        return vmx_error_set(err, VMX_EIO, path, 0, NULL, "write error: %s", strerror(e));
+    }
+    return 0;
+}
+
+static void run_job(batch *b, job *j, result *r, inbuf *ib)
+{
+    char *out = NULL;
+    size_t inlen = 0, outlen = 0;
     double t0 = now_seconds();
     int rc;
 
@@ -226,29 +349,24 @@ static void run_job(batch *b, job *j, result *r)
         rc = vmx_error_set(&r->err, VMX_ELIMIT, j->input, 0, NULL, "output path too long");
         goto out;
     }
-    if ((rc = vmx_file_read(&in, &inlen, j->input, 0, &r->err)) < 0)
+    if ((rc = read_input(ib, &inlen, j->input, &r->err)) < 0)
         goto out;
-    if ((rc = vmx_convert(&out, &outlen, in, inlen, j->input, j->from, b->to, &b->opts,
-                          &r->err)) < 0)
+    if ((rc = vmx_convert(&out, &outlen, ib->ptr, inlen, j->input, j->from, b->to,
+                          &b->opts, &r->err)) < 0)
         goto out;
-    if (make_parents(j->output) < 0) {
-        rc = vmx_error_set(&r->err, VMX_EIO, j->output, 0, NULL,
-                           "cannot create directory: %s", strerror(errno));
-        goto out;
-    }
-    rc = vmx_file_write_atomic(j->output, out, outlen, &r->err);
+    rc = write_output(j->output, out, outlen, &r->err);
 out:
     if (rc < 0 && !r->err.source[0])
         strncat(r->err.source, j->input, sizeof(r->err.source) - 1);
     r->ok = rc == 0;
     r->micros = (unsigned long)((now_seconds() - t0) * 1e6);
-    vmx_free(in);
     vmx_free(out);
 }
 
 static void *worker(void *arg)
 {
     batch *b = arg;
+    inbuf ib = {NULL, 0};
 
     for (;;) {
         job j;
@@ -259,16 +377,20 @@ static void *worker(void *arg)
             pthread_cond_wait(&b->can_pop, &b->lock);
         if (b->qlen == 0) {
             pthread_mutex_unlock(&b->lock);
+            free(ib.ptr);
             return NULL;
         }
         j = b->queue[b->qhead];
         b->qhead = (b->qhead + 1) % QUEUE_SIZE;
         b->qlen--;
-        pthread_cond_signal(&b->can_push);
+        /* wake the walker only when half the queue is free, so that it
+         * refills it in one go rather than once per file */
+        if (b->pusher_waiting && b->qlen <= QUEUE_SIZE / 2)
+            pthread_cond_signal(&b->can_push);
         pthread_mutex_unlock(&b->lock);
 
         memset(&r, 0, sizeof(r));
-        run_job(b, &j, &r);
+        run_job(b, &j, &r, &ib);
 
         pthread_mutex_lock(&b->lock);
         r.done = true;
@@ -293,9 +415,12 @@ static void push_job(batch *b, const char *input, const char *rel, vmx_format fr
     j.seq = b->next_seq++;
     /* Bounded memory: wait while the queue is full or the oldest unreported
      * result is a whole window behind. */
-    while (b->qlen == QUEUE_SIZE || j.seq >= b->next_emit + WINDOW - QUEUE_SIZE)
+    while (b->qlen == QUEUE_SIZE || j.seq >= b->next_emit + WINDOW - QUEUE_SIZE) {
+        b->pusher_waiting = b->qlen == QUEUE_SIZE;
         pthread_cond_wait(b->qlen == QUEUE_SIZE ? &b->can_push : &b->window_moved,
                           &b->lock);
+    }
+    b->pusher_waiting = false;
     b->queue[(b->qhead + b->qlen) % QUEUE_SIZE] = j;
     b->qlen++;
     pthread_cond_signal(&b->can_pop);
@@ -312,19 +437,24 @@ static bool wanted_input(const batch *b, const char *name, vmx_format *from)
     return true;
 }
 
+typedef struct dir_entry {
+    char *name;
+    unsigned char type; /* d_type: DT_UNKNOWN asks lstat */
+} dir_entry;
+
 static int cmp_names(const void *a, const void *c)
 {
-    return strcmp(*(char *const *)a, *(char *const *)c);
+    return strcmp(((const dir_entry *)a)->name, ((const dir_entry *)c)->name);
 }
 
 /* Walk @dir; @rel is its path relative to the walked root ("" at the root).
- * With @count set only counts the files. */
+ * With @count set only counts the files. Symbolic links are not followed. */
 static unsigned long walk_dir(batch *b, const char *dir, const char *rel, bool count,
                               int depth)
 {
     DIR *d;
     struct dirent *e;
-    char **names = NULL;
+    dir_entry *names = NULL;
     size_t n = 0, cap = 0, i;
     unsigned long found = 0;
 
@@ -334,37 +464,52 @@ static unsigned long walk_dir(batch *b, const char *dir, const char *rel, bool c
         if (e->d_name[0] == '.')
             continue;
         if (n == cap) {
-            char **nn = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*names));
+            dir_entry *nn = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*names));
 
             if (!nn)
                 break;
             names = nn;
         }
-        names[n++] = strdup(e->d_name);
+        names[n].name = strdup(e->d_name);
+        names[n++].type = e->d_type;
     }
     closedir(d);
+    for (i = 0; i < n && names[i].name; i++)
+        ;
+    if (i < n) { /* out of memory: drop the entries that were not copied */
+        size_t k = 0;
+
+        for (i = 0; i < n; i++)
+            if (names[i].name)
+                names[k++] = names[i];
+        n = k;
+    }
     qsort(names, n, sizeof(*names), cmp_names);
     for (i = 0; i < n; i++) {
         char path[4096], sub[4096];
+        unsigned char type = names[i].type;
         struct stat st;
         vmx_format from;
 
-        if (!names[i])
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-        snprintf(sub, sizeof(sub), "%s%s%s", rel, rel[0] ? "/" : "", names[i]);
-        if (lstat(path, &st) < 0) {
-            free(names[i]);
-            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i].name);
+        snprintf(sub, sizeof(sub), "%s%s%s", rel, rel[0] ? "/" : "", names[i].name);
+        /* the directory entry's type spares an lstat per file */
+        if (type == DT_UNKNOWN) {
+            if (lstat(path, &st) < 0)
+                type = DT_LNK; /* gone: skipped */
+            else
+                type = S_ISDIR(st.st_mode)   ? DT_DIR
+                       : S_ISREG(st.st_mode) ? DT_REG
+                                             : DT_LNK;
         }
-        if (S_ISDIR(st.st_mode))
+        if (type == DT_DIR)
             found += walk_dir(b, path, sub, count, depth + 1);
-        else if (S_ISREG(st.st_mode) && wanted_input(b, names[i], &from)) {
+        else if (type == DT_REG && wanted_input(b, names[i].name, &from)) {
             found++;
             if (!count)
                 push_job(b, path, sub, from);
         }
-        free(names[i]);
+        free(names[i].name);
     }
     free(names);
     return found;

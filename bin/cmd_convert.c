@@ -18,7 +18,8 @@ static int usage(FILE *f)
         f,
         "usage: vmxkit convert [-f vmx|xml|yaml] [-t xml|yaml|vmx] [-o OUT]\n"
         "                      [--hw-version N] [--datacenter-path P]\n"
-        "                      [--datastore-map libvirt|none] [--lossless] INPUT\n\n"
+        "                      [--datastore-map libvirt|none] [--lossless]\n"
+        "                      [--strict] [--warnings] INPUT\n\n"
         "Convert between VMX, libvirt domain XML and YAML. VMX <-> XML is what\n"
         "libvirt's VMware driver does, byte for byte. INPUT '-' is standard input\n"
         "and needs -f. Formats come from the file extensions (.vmx, .xml,\n"
@@ -31,10 +32,22 @@ static int usage(FILE *f)
         "      --datastore-map MAP    file names: libvirt ('/vmfs/volumes/DS/f' <->\n"
         "                             '[DS] f', the default) or none (unchanged)\n"
         "      --lossless             keep what libvirt drops\n"
+        "      --strict               refuse VMX files libvirt refuses, with its error\n"
+        "      --warnings             list on stderr each VMX key that is not mapped\n"
         "  -h, --help                 show this help\n\n"
         "Exit status: 0 converted, 1 the input could not be converted, 2 usage\n"
         "error, 3 a file could not be read or written.\n");
     return f == stdout ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+}
+
+/* --warnings: one line per VMX key the conversion does not map. */
+static void warn_unmapped(const char *source, unsigned long line, const char *key,
+                          const char *value, void *payload)
+{
+    (void)value;
+    (void)payload;
+    fprintf(stderr, "%s:%lu: warning: key not mapped [%s]\n", source ? source : "<stdin>",
+            line, key);
 }
 
 /* Parse a -f/-t argument; returns VMX_FORMAT_UNKNOWN after a usage error. */
@@ -59,6 +72,8 @@ int cmd_convert(int argc, char **argv)
         {"datacenter-path", required_argument, NULL, 'D'},
         {"datastore-map", required_argument, NULL, 'M'},
         {"lossless", no_argument, NULL, 'L'},
+        {"warnings", no_argument, NULL, 'W'},
+        {"strict", no_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -112,6 +127,12 @@ int cmd_convert(int argc, char **argv)
             break;
         case 'L':
             opts.flags |= VMX_CONVERT_LOSSLESS;
+            break;
+        case 'W':
+            opts.on_unmapped = warn_unmapped;
+            break;
+        case 'S':
+            opts.flags |= VMX_CONVERT_STRICT;
             break;
         case 'h':
             return usage(stdout);

@@ -47,15 +47,33 @@ static const char *error_code_name(int rc)
     }
 }
 
+/* Print @s with its control characters as \xNN: messages and keys quote the
+ * input, and an escape sequence in a .vmx file must not reach the terminal. */
+static void print_safe(const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c < 0x20 || c == 0x7f)
+            printf("\\x%02x", c);
+        else
+            putchar(c);
+    }
+}
+
 static void print_text_line(const char *name, unsigned long line, const char *sev,
                             const char *msg, const char *key)
 {
+    print_safe(name);
     if (line)
-        printf("%s:%lu: %s: %s", name, line, sev, msg);
-    else
-        printf("%s: %s: %s", name, sev, msg);
-    if (key && *key)
-        printf(" [%s]", key);
+        printf(":%lu", line);
+    printf(": %s: ", sev);
+    print_safe(msg);
+    if (key && *key) {
+        printf(" [");
+        print_safe(key);
+        putchar(']');
+    }
     putchar('\n');
 }
 

@@ -16,6 +16,7 @@ static const cli_command commands[] = {
     {"datastore-path", cmd_datastore_path, "split '[datastore] directory/file' paths"},
     {"convert", cmd_convert, "convert a VMX file to libvirt domain XML or back"},
     {"batch", cmd_batch, "convert many files and directory trees in parallel"},
+    {"roundtrip", cmd_roundtrip, "check that VMX or XML files survive conversion and back"},
 #ifdef VMX_WITH_SYNC
     {"push", cmd_push, "put VM definitions on an ESX host or vCenter (create/update)"},
     {"power", cmd_power, "power VMs on, off, reset or suspend them on a host"},

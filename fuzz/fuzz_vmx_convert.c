@@ -1,11 +1,12 @@
-/* VMX -> domain model -> libvirt XML (vmx_convert), in libvirt's mode and in
- * the lossless mode, VMX -> YAML and VMX -> VMX. What the converter writes
+/* VMX -> domain model -> libvirt XML (vmx_convert), in the default mode
+ * (which repairs what libvirt refuses), the strict mode (libvirt's errors)
+ * and the lossless mode; VMX -> YAML and VMX -> VMX. What the converter writes
  * must read back (see fuzz_check_own_xml and fuzz_check_own_yaml). */
 #include "fuzz.h"
 
 FUZZ_TARGET(vmx_convert)
 {
-    static const unsigned int modes[] = {0, VMX_CONVERT_LOSSLESS};
+    static const unsigned int modes[] = {0, VMX_CONVERT_STRICT, VMX_CONVERT_LOSSLESS};
     const char *in = (const char *)data;
     size_t i, len;
     char *out;

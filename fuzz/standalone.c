@@ -7,6 +7,8 @@
  *                                   regressions always come from TESTDATA_DIR)
  *   standalone --write-seeds OUT    write each target's seeds to OUT/<target>/
  *                                   (the initial corpora of fuzz/run.sh)
+ *   standalone --pending            replay testdata/regress/pending/ only:
+ *                                   the reported, not yet fixed findings
  *   standalone TARGET FILE...       run one target over the given files
  *
  * Seeds: whole .vmx files for the VMX targets, .xml for the XML reader,
@@ -434,17 +436,23 @@ static void walk_seeds(const target *t, const char *dir)
     free(names);
 }
 
-/* testdata/regress/<target>/: every file, whole, one child each. */
+/* testdata/regress/<target>/ (or, with --pending, the reported but not yet
+ * fixed testdata/regress/pending/<target>/): every file, whole, one child
+ * each. */
+static int pending;
+
 static void run_regressions(const target *t)
 {
     char dir[4096];
     struct dirent **names = NULL;
     int i, n;
 
-    snprintf(dir, sizeof(dir), "%s/regress/%s", TESTDATA_DIR, t->name);
+    snprintf(dir, sizeof(dir), "%s/regress/%s%s", TESTDATA_DIR, pending ? "pending/" : "",
+             t->name);
     n = scandir(dir, &names, NULL, alphasort);
     for (i = 0; i < n; i++) {
         char path[4096];
+        struct stat sb;
         group g = {0};
         char *data;
         size_t len;
@@ -453,6 +461,7 @@ static void run_regressions(const target *t)
             (int)sizeof(path))
             names[i]->d_name[0] = '.'; /* too long: skipped */
         if (names[i]->d_name[0] != '.' && strcmp(names[i]->d_name, "README.md") != 0 &&
+            stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
             (data = read_file(path, &len)) != NULL) {
             group_add(&g, data, len);
             free(data);
@@ -480,8 +489,8 @@ static int usage(void)
 {
     size_t i;
 
-    fprintf(stderr, "usage: standalone [--root DIR]... [--write-seeds OUT] [--only "
-                    "TARGET]\n       standalone TARGET FILE...\ntargets:");
+    fprintf(stderr, "usage: standalone [--root DIR]... [--write-seeds OUT] [--pending] "
+                    "[--only TARGET]\n       standalone TARGET FILE...\ntargets:");
     for (i = 0; i < NTARGETS; i++)
         fprintf(stderr, " %s", targets[i].name);
     fputc('\n', stderr);
@@ -500,6 +509,8 @@ int main(int argc, char **argv)
             roots[nroots++] = argv[++a];
         else if (strcmp(argv[a], "--write-seeds") == 0 && a + 1 < argc)
             seed_out = argv[++a];
+        else if (strcmp(argv[a], "--pending") == 0)
+            pending = 1;
         else if (strcmp(argv[a], "--only") == 0 && a + 1 < argc &&
                  (only = find_target(argv[a + 1])) != NULL)
             a++;
@@ -526,7 +537,7 @@ int main(int argc, char **argv)
         }
         return 0;
     }
-    if (nroots == 0)
+    if (nroots == 0 && !pending)
         roots[nroots++] = TESTDATA_DIR;
     for (i = 0; i < NTARGETS; i++) {
         unsigned long before = passed + failed;

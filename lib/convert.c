@@ -1,6 +1,8 @@
 /* One-call conversions between the formats, through the domain model. */
 #include "config.h"
 #include "util.h"
+#include "vmx2domain_private.h"
+#include "vmx_config_private.h"
 #include "vmxkit/convert.h"
 #include "vmxkit/vmxfile.h"
 #include "vmxkit/yaml.h"
@@ -42,6 +44,29 @@ const char *vmx_format_extension(vmx_format fmt)
     }
 }
 
+/* VMX -> domain in one read of the text, when that surely gives what the
+ * config path gives: the file layer would accept the text (it would only hand
+ * the same bytes back to the converter's libvirt-compatible reader), and the
+ * libvirt-compatible conversion succeeds (so there is nothing for the
+ * tolerant path to repair) with neither lossless mode nor an unmapped-key
+ * callback (which read the config). Anything else takes the config path. */
+static int read_vmx_fast(vmx_domain **dom, const char *in, size_t inlen,
+                         const char *source, const vmx_convert_options *opts,
+                         vmx_error *err)
+{
+    vmx_error e = VMX_ERROR_INIT;
+    int rc;
+
+    if (opts->version != VMX_CONVERT_OPTIONS_VERSION ||
+        (opts->flags & VMX_CONVERT_LOSSLESS) || opts->on_unmapped ||
+        vmx__config_check(in, inlen) != 0)
+        return 1;
+    rc = v2d_convert_text(dom, in, inlen, source, opts, &e);
+    if (rc == VMX_ENOMEM)
+        return vmx_error_set(err, rc, NULL, 0, NULL, "out of memory");
+    return rc == 0 ? 0 : 1; /* 1: the config path reports or repairs */
+}
+
 static int read_domain(vmx_domain **dom, const char *in, size_t inlen, const char *source,
                        vmx_format from, const vmx_convert_options *opts, vmx_error *err)
 {
@@ -50,6 +75,8 @@ static int read_domain(vmx_domain **dom, const char *in, size_t inlen, const cha
 
     switch (from) {
     case VMX_FORMAT_VMX:
+        if ((rc = read_vmx_fast(dom, in, inlen, source, opts, err)) <= 0)
+            return rc;
         if ((rc = vmx_config_parse(&cfg, in, inlen, source, NULL, err)) == 0)
             rc = vmx_domain_from_vmx(dom, cfg, opts, err);
         vmx_config_free(cfg);

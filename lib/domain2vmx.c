@@ -3,7 +3,9 @@
  * This file holds the entry point, the VM-wide keys (identity, memory, CPUs,
  * graphics, video, shared folders, firmware) and the small writers the
  * device files share. Disks and SCSI controllers are in domain2vmx_disk.c,
- * network cards and serial/parallel ports in domain2vmx_net.c.
+ * network cards and serial/parallel ports in domain2vmx_net.c, and what
+ * only lossless mode writes (USB, sound, TPM, secure boot, the extra keys)
+ * in domain2vmx_lossless.c.
  *
  * Where the model leaves something unset that libvirt's parser would have
  * defaulted (architecture, vCPU count, current memory, video model and VRAM),
@@ -194,7 +196,11 @@ int vmx__d2v_put_filename(vmx__d2v *c, const vmx__d2v_prefix *p, const char *suf
     if ((rc = vmx__filename_to_vmx(&name, source, c->opts, &sub)) < 0) {
         if (rc == VMX_ENOMEM)
             return vmx__d2v_nomem(c);
-        return vmx__d2v_error(c, rc, key, "%s", sub.message);
+        /* lossless mode keeps a name the mapping refuses, as its reader does */
+        if (!c->lossless)
+            return vmx__d2v_error(c, rc, key, "%s", sub.message);
+        vmx__d2v_pkv(c->b, p, suffix, source);
+        return 0;
     }
     vmx__d2v_pkv(c->b, p, suffix, name);
     vmx__free(name);
@@ -291,9 +297,10 @@ static int put_identity(vmx__d2v *c)
         vmx_buf_put(b, "\"\n", 2);
     }
 
-    if (!dom->name)
+    /* a VMX file without displayName gives a domain without name */
+    if (!dom->name && !c->lossless)
         return vmx__d2v_error(c, VMX_EINVAL, "name", "missing value");
-    if ((rc = put_escaped(c, "displayName", dom->name, true)) < 0)
+    if (dom->name && (rc = put_escaped(c, "displayName", dom->name, true)) < 0)
         return rc;
     if (dom->description &&
         (rc = put_escaped(c, "annotation", dom->description, false)) < 0)
@@ -419,7 +426,8 @@ static int put_cpus(vmx__d2v *c)
         if (dies != 1)
             return vmx__d2v_error(c, VMX_EUNSUPPORTED, "cpu/topology",
                                   "only 1 die per socket is supported");
-        if (calculated != vcpus)
+        /* a VMX file may say numvcpus 6 and coresPerSocket 4: keep it */
+        if (calculated != vcpus && !c->lossless)
             return vmx__d2v_error(c, VMX_EINVAL, "cpu/topology",
                                   "sockets * cores is %llu but the vcpu count is %u",
                                   calculated, vcpus);
@@ -618,7 +626,6 @@ static void put_trailer(vmx__d2v *c)
 static int format_all(vmx__d2v *c)
 {
     int rc;
-    size_t i;
 
     if ((rc = put_identity(c)) < 0 || (rc = put_memory(c)) < 0 ||
         (rc = put_cpus(c)) < 0 || (rc = put_graphics(c)) < 0 ||
@@ -628,11 +635,10 @@ static int format_all(vmx__d2v *c)
         return rc;
     put_trailer(c);
     if (c->lossless) {
-        if (c->dom->genid && (rc = put_genid(c)) < 0)
+        if ((rc = vmx__d2v_lossless_devices(c)) < 0 ||
+            (c->dom->genid && (rc = put_genid(c)) < 0))
             return rc;
-        for (i = 0; i < c->dom->nextra; i++)
-            if (c->dom->extra_keys[i] && c->dom->extra_values[i])
-                vmx__d2v_kv(c->b, c->dom->extra_keys[i], c->dom->extra_values[i]);
+        return vmx__d2v_apply_extras(c);
     }
     return 0;
 }

@@ -68,4 +68,10 @@ VMX_INTERNAL int vmx__d2v_nets(vmx__d2v *c);
 VMX_INTERNAL int vmx__d2v_serials(vmx__d2v *c);
 VMX_INTERNAL int vmx__d2v_parallels(vmx__d2v *c);
 
+/* Lossless mode (domain2vmx_lossless.c): USB controllers, sound, TPM and
+ * secure boot; then, on the finished text, the domain's extra keys (a value
+ * replaces the writer's line for its key, a NULL value removes it). */
+VMX_INTERNAL int vmx__d2v_lossless_devices(vmx__d2v *c);
+VMX_INTERNAL int vmx__d2v_apply_extras(vmx__d2v *c);
+
 #endif

@@ -3,11 +3,19 @@
  * target name, legacy `<driver name>` values set the model of their SCSI
  * controller, controllers with disks are written (scsiN.present and
  * virtualDev), then the disks in model order, then `floppyN.present =
- * "false"` for the floppy slots left empty. */
+ * "false"` for the floppy slots left empty. Lossless mode also writes SATA
+ * and NVMe controllers and disks (sataC:U, nvmeC:U), and what libvirt
+ * refuses but a VMX file holds (raw images, drives without file, names the
+ * datastore mapping refuses, addresses of the 64-unit SCSI bus). */
 #include "config.h"
 #include "domain2vmx.h"
 
 #include <string.h>
+
+/* Units of a SATA and an NVMe controller in VMX keys (sataC:U, nvmeC:U): the
+ * disk names are sd[C * 30 + U] and vd[C * 64 + U] (doc/lossless.md). */
+#define SATA_UNITS 30
+#define NVME_UNITS 64
 
 /* libvirt's virDomainControllerModelSCSI values that matter here. */
 enum {
@@ -186,6 +194,11 @@ static int assign_address(drive_addr *a, vmx_disk_bus bus, const char *target,
         a->controller = idx / 6;
         a->unit = idx % 6;
         break;
+    case VMX_DISK_BUS_NVME:
+        /* lossless mode's own mapping: nvmeC:U is vd[C * 64 + U] */
+        a->controller = idx / NVME_UNITS;
+        a->unit = idx % NVME_UNITS;
+        break;
     default:
         return -1;
     }
@@ -204,13 +217,18 @@ static int verify_address(vmx__d2v *c, const vmx_disk *d, vmx_disk_bus bus,
         return vmx__d2v_error(c, VMX_EINVAL, "devices/disk/target",
                               "disk has no target device");
     if (bus != VMX_DISK_BUS_SCSI && bus != VMX_DISK_BUS_IDE && bus != VMX_DISK_BUS_FDC &&
-        bus != VMX_DISK_BUS_SATA)
+        bus != VMX_DISK_BUS_SATA && !(c->lossless && bus == VMX_DISK_BUS_NVME))
         return vmx__d2v_error(c, VMX_EUNSUPPORTED, "devices/disk/target",
                               "unsupported bus type '%s' for disk '%s'", bus_name(bus),
                               d->target);
     if (assign_address(&a, bus, d->target, c->dom->scsi_bus_max_unit) < 0)
         return vmx__d2v_error(c, VMX_EINVAL, "devices/disk/target",
                               "cannot derive a disk address from target '%s'", d->target);
+    /* lossless mode: XML does not say that the domain came from a virtualHW
+     * 13+ file with 64 units per SCSI bus, but its addresses do */
+    if (c->lossless && bus == VMX_DISK_BUS_SCSI && d->has_address &&
+        (d->controller != a.controller || d->addr_unit != a.unit))
+        assign_address(&a, bus, d->target, 64);
     if (d->has_address &&
         (d->controller != a.controller || d->addr_bus != a.bus || d->addr_unit != a.unit))
         return vmx__d2v_error(c, VMX_EINVAL, key,
@@ -222,8 +240,9 @@ static int verify_address(vmx__d2v *c, const vmx_disk *d, vmx_disk_bus bus,
             return vmx__d2v_error(c, VMX_EUNSUPPORTED, key,
                                   "scsi controller index %d out of [0..3] range",
                                   a.controller);
-        /* only reachable with the 64-unit bus of a virtualHW 13+ file */
-        if (a.unit > 15)
+        /* only reachable with the 64-unit bus of a virtualHW 13+ file, which
+         * lossless mode writes as it is */
+        if (a.unit > (c->lossless ? 63 : 15))
             return vmx__d2v_error(c, VMX_EUNSUPPORTED, key,
                                   "scsi unit index %d out of [0..6,8..15] range", a.unit);
         break;
@@ -239,7 +258,19 @@ static int verify_address(vmx__d2v *c, const vmx_disk *d, vmx_disk_bus bus,
                                   "fdc controller index %d out of [0] range",
                                   a.controller);
         break;
+    case VMX_DISK_BUS_SATA:
+    case VMX_DISK_BUS_NVME:
+        /* libvirt cannot write these: lossless mode only */
+        if (!c->lossless)
+            goto unsupported;
+        if (disk_name_to_index(d->target) >=
+            4 * (bus == VMX_DISK_BUS_SATA ? SATA_UNITS : NVME_UNITS))
+            return vmx__d2v_error(c, VMX_EUNSUPPORTED, "devices/disk/target",
+                                  "%s disk index (parsed from '%s') is too large",
+                                  bus_name(bus), d->target);
+        break;
     default:
+    unsupported:
         return vmx__d2v_error(c, VMX_EUNSUPPORTED, "devices/disk/target",
                               "unsupported bus type '%s' for disk '%s'", bus_name(bus),
                               d->target);
@@ -398,7 +429,8 @@ static vmx_disk_type effective_type(const vmx_disk *d)
 static int put_disk(vmx__d2v *c, const vmx_disk *d, vmx_disk_bus bus)
 {
     static const char key[] = "devices/disk";
-    vmx_disk_type type = effective_type(d);
+    /* lossless mode writes a drive without file as it came from VMX */
+    vmx_disk_type type = c->lossless ? d->type : effective_type(d);
     const char *bname = bus_name(bus), *dname = device_name(d->device);
     const char *dev_type;
     vmx__d2v_prefix p;
@@ -424,15 +456,21 @@ static int put_disk(vmx__d2v *c, const vmx_disk *d, vmx_disk_bus bus)
             goto bad_index;
         /* the keys always follow the 15-unit mapping: with the 64 units of
          * a domain read from a virtualHW 13+ file the two agree for every
-         * address verify_address() lets through */
-        if (idx >= 4 * 15)
+         * address verify_address() lets through, except in lossless mode,
+         * where the checked address gives the keys */
+        if (c->lossless && d->has_address) {
+            ctl = d->controller;
+            unit = d->addr_unit;
+        } else if (idx >= 4 * 15) {
             return vmx__d2v_error(c, VMX_EUNSUPPORTED, "devices/disk/target",
                                   "scsi disk index (parsed from '%s') is too large",
                                   d->target);
-        ctl = idx / 15;
-        unit = idx % 15;
-        if (unit >= 7)
-            unit++;
+        } else {
+            ctl = idx / 15;
+            unit = idx % 15;
+            if (unit >= 7)
+                unit++;
+        }
     } else if (bus == VMX_DISK_BUS_IDE) {
         if (strncmp(d->target, "hd", 2) != 0)
             return vmx__d2v_error(c, VMX_EINVAL, "devices/disk/target",
@@ -446,6 +484,17 @@ static int put_disk(vmx__d2v *c, const vmx_disk *d, vmx_disk_bus bus)
                                   d->target);
         ctl = idx / 2;
         unit = idx % 2;
+    } else if (c->lossless && (bus == VMX_DISK_BUS_SATA || bus == VMX_DISK_BUS_NVME)) {
+        int units = bus == VMX_DISK_BUS_SATA ? SATA_UNITS : NVME_UNITS;
+
+        if (idx < 0)
+            goto bad_index;
+        if (bus == VMX_DISK_BUS_NVME && d->device != VMX_DISK_DEVICE_DISK)
+            return vmx__d2v_error(c, VMX_EUNSUPPORTED, key,
+                                  "nvme %s '%s' is not supported, only disks", dname,
+                                  d->target);
+        ctl = idx / units;
+        unit = idx % units;
     } else {
         return vmx__d2v_error(c, VMX_EUNSUPPORTED, "devices/disk/target",
                               "unsupported bus type '%s' for %s", bname, dname);
@@ -456,7 +505,10 @@ static int put_disk(vmx__d2v *c, const vmx_disk *d, vmx_disk_bus bus)
             return vmx__d2v_error(c, VMX_EUNSUPPORTED, key,
                                   "%s disk '%s' has unsupported type 'block'", bname,
                                   d->target);
-        dev_type = bus == VMX_DISK_BUS_SCSI ? "scsi-hardDisk" : "ata-hardDisk";
+        /* VMware reads a .vmdk on SATA and NVMe as a hard disk: no type */
+        dev_type = bus == VMX_DISK_BUS_SCSI  ? "scsi-hardDisk"
+                   : bus == VMX_DISK_BUS_IDE ? "ata-hardDisk"
+                                             : NULL;
     } else if (d->device == VMX_DISK_DEVICE_CDROM) {
         dev_type = type == VMX_DISK_TYPE_FILE ? "cdrom-image" : "atapi-cdrom";
     } else if (d->device == VMX_DISK_DEVICE_LUN) {
@@ -471,14 +523,16 @@ static int put_disk(vmx__d2v *c, const vmx_disk *d, vmx_disk_bus bus)
 
     vmx__d2v_prefix_set(&p, bname, ctl, unit);
     vmx__d2v_pkv(c->b, &p, "present", "true");
-    vmx__d2v_pkv(c->b, &p, "deviceType", dev_type);
+    if (dev_type)
+        vmx__d2v_pkv(c->b, &p, "deviceType", dev_type);
 
     if (type == VMX_DISK_TYPE_FILE) {
         if (d->src) {
             const char *ext = d->device == VMX_DISK_DEVICE_DISK ? ".vmdk" : ".iso";
             int rc;
 
-            if (!has_suffix_ci(d->src, ext))
+            /* lossless mode also writes the raw images VMware reads */
+            if (!has_suffix_ci(d->src, ext) && !c->lossless)
                 return vmx__d2v_error(c, VMX_EUNSUPPORTED, "devices/disk/source",
                                       "image file for %s %s '%s' has unsupported suffix, "
                                       "expecting '%s'",
@@ -488,25 +542,30 @@ static int put_disk(vmx__d2v *c, const vmx_disk *d, vmx_disk_bus bus)
                 return rc;
         } else if (d->device == VMX_DISK_DEVICE_CDROM) {
             vmx__d2v_pkv(c->b, &p, "fileName", "emptyBackingString");
-        } else {
+        } else if (!c->lossless) {
+            /* lossless mode: a name XML cannot hold is in the extra keys */
             return vmx__d2v_error(c, VMX_EINVAL, "devices/disk/source",
                                   "%s %s '%s' has no source file", bname, dname,
                                   d->target);
         }
     } else if (!d->src) {
-        /* here startup_optional is set: let VMware pick the host drive */
-        vmx__d2v_pkv(c->b, &p, "autodetect", "true");
-        vmx__d2v_pkv(c->b, &p, "fileName", "auto detect");
+        /* startup_optional: let VMware pick the host drive (without it, only
+         * lossless mode gets here: a drive with no file name) */
+        if (d->startup_optional) {
+            vmx__d2v_pkv(c->b, &p, "autodetect", "true");
+            vmx__d2v_pkv(c->b, &p, "fileName", "auto detect");
+        }
     } else {
         vmx__d2v_pkv(c->b, &p, "fileName", d->src);
     }
 
-    if (bus == VMX_DISK_BUS_SCSI) {
+    if (bus == VMX_DISK_BUS_SCSI || bus == VMX_DISK_BUS_SATA ||
+        bus == VMX_DISK_BUS_NVME) {
         if (d->cache == VMX_DISK_CACHE_WRITETHROUGH)
             vmx__d2v_pkv(c->b, &p, "writeThrough", "true");
         else if (d->cache != VMX_DISK_CACHE_DEFAULT)
             return vmx__d2v_error(c, VMX_EUNSUPPORTED, "devices/disk/driver",
-                                  "scsi disk '%s' has unsupported cache mode '%s'",
+                                  "%s disk '%s' has unsupported cache mode '%s'", bname,
                                   d->target, cache_name(d->cache));
     }
     if (d->transient)
@@ -563,6 +622,8 @@ int vmx__d2v_disks(vmx__d2v *c)
     const vmx_domain *dom = c->dom;
     scsi_state st;
     bool has_disks[4] = {false, false, false, false};
+    /* lossless mode: SATA and NVMe controllers with disks */
+    bool sata[4] = {false, false, false, false}, nvme[4] = {false, false, false, false};
     bool floppy_present[2] = {false, false};
     vmx__d2v_prefix p;
     size_t i;
@@ -593,6 +654,11 @@ int vmx__d2v_disks(vmx__d2v *c)
             has_disks[a.controller] = true;
             if (d->driver_name && (rc = handle_driver_name(c, &st, d, &a)) < 0)
                 goto out;
+        } else if (bus == VMX_DISK_BUS_SATA) {
+            /* verify_address() checked the index */
+            sata[disk_name_to_index(d->target) / SATA_UNITS] = true;
+        } else if (bus == VMX_DISK_BUS_NVME) {
+            nvme[disk_name_to_index(d->target) / NVME_UNITS] = true;
         }
     }
     if ((rc = gather_scsi(c, &st, has_disks)) < 0)
@@ -606,6 +672,14 @@ int vmx__d2v_disks(vmx__d2v *c)
         vmx__d2v_pkv(c->b, &p, "present", "true");
         if (st.virtual_dev[k] != SCSI_MODEL_DEFAULT)
             vmx__d2v_pkv(c->b, &p, "virtualDev", vmx_scsi_dev[st.virtual_dev[k]]);
+    }
+    for (k = 0; k < 8; k++) {
+        if (!(k < 4 ? sata[k] : nvme[k - 4]))
+            continue;
+        /* PCIe devices as well: they want the bridges of virtualHW 7+ */
+        c->has_scsi = true;
+        vmx__d2v_prefix_set(&p, k < 4 ? "sata" : "nvme", k % 4, -1);
+        vmx__d2v_pkv(c->b, &p, "present", "true");
     }
 
     for (i = 0; i < dom->ndisks; i++) {

@@ -260,8 +260,9 @@ static int put_address(vmx__d2v *c, const vmx__d2v_prefix *p, const vmx_net *n)
 
 int vmx__d2v_nets(vmx__d2v *c)
 {
-    /* before virtualHW 7 (ESX 4.0) a VM has at most 4 NICs, then 10 */
-    size_t limit = c->hw_version >= 7 ? 9 : 3;
+    /* before virtualHW 7 (ESX 4.0) a VM has at most 4 NICs, then 10; lossless
+     * mode writes what the source file had */
+    size_t limit = c->hw_version >= 7 || c->lossless ? 9 : 3;
     vmx__d2v_prefix p;
     size_t i;
     int rc;

@@ -931,7 +931,8 @@ static int read_domain(xr_ctx *c, const xmlNode *root)
         (rc = read_description(c, root)) < 0 || (rc = read_memory(c, root)) < 0 ||
         (rc = read_vcpu(c, root)) < 0 || (rc = read_cputune(c, root)) < 0 ||
         (rc = read_cpu(c, root)) < 0 || (rc = read_os(c, root)) < 0 ||
-        (rc = read_vmware_namespace(c, root)) < 0)
+        (rc = read_vmware_namespace(c, root)) < 0 ||
+        (c->lossless && (rc = xr_read_metadata(c, root)) < 0))
         return rc;
     /* everything else outside <devices> (clock, lifecycle actions, features,
      * power management, metadata ...) is ignored, as libvirt's VMX driver

@@ -33,7 +33,8 @@ typedef struct xr_ctx {
     const char *source; /* name for errors, may be NULL */
     vmx_error *err;
     /* VMX_CONVERT_LOSSLESS: accept what libvirt's own VMX reader can produce
-     * but its XML parser refuses (no name, one target name twice) */
+     * but its XML parser refuses (no name, one target name or drive address
+     * twice) */
     bool lossless;
     vmx_domain *dom;
     /* strings built from several text nodes, freed with the context */
@@ -98,5 +99,19 @@ VMX_INTERNAL int xr_devices_postparse(xr_ctx *c);
  * addresses. */
 VMX_INTERNAL int xr_devices_check_names(xr_ctx *c);
 VMX_INTERNAL int xr_devices_validate(xr_ctx *c);
+
+/* ---- lossless mode (domain_xml_read_lossless.c, doc/lossless.md) ---- */
+
+/* <metadata><vmxkit:vmx>: guestOS id and extra keys. */
+VMX_INTERNAL int xr_read_metadata(xr_ctx *c, const xmlNode *root);
+/* A virtio disk with the alias ua-vmx-nvmeC-U is an NVMe disk: 1 when @d was
+ * made one, 0 when the disk has no such alias. */
+VMX_INTERNAL int xr_read_nvme_alias(xr_ctx *c, const xmlNode *disk, const char *key,
+                                    vmx_disk *d);
+/* A port with the alias ua-vmx-thinprintN becomes a thinprint port. */
+VMX_INTERNAL int xr_read_thinprint_alias(xr_ctx *c, const xmlNode *n, const char *key,
+                                         vmx_chr *ch);
+/* <tpm> and <sound>: 1 when @n was one of them and was read, 0 when not. */
+VMX_INTERNAL int xr_read_lossless_device(xr_ctx *c, const xmlNode *n, unsigned int elem);
 
 #endif

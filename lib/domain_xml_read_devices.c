@@ -242,6 +242,9 @@ static int disk_read_target(xr_ctx *c, const xmlNode *disk, unsigned int elem,
         d->bus = VMX_DISK_BUS_SATA;
     else if (strcmp(bus, "nvme") == 0)
         d->bus = VMX_DISK_BUS_NVME;
+    else if (c->lossless && strcmp(bus, "virtio") == 0 &&
+             (rc = xr_read_nvme_alias(c, disk, key, d)) != 0)
+        return rc < 0 ? rc : 0;
     else if (str_in(bus, disk_buses_unsupported))
         return xr_fail(c, VMX_EUNSUPPORTED, n, key, "unsupported disk bus '%s'", bus);
     else
@@ -910,7 +913,9 @@ static int read_port(xr_ctx *c, const xmlNode *n, const char *element, unsigned 
         return xr_fail(c, VMX_EUNSUPPORTED, n, key,
                        "unsupported character device type '%s'", type);
     if ((rc = chr_read_source(c, n, key, &ch)) < 0 ||
-        (rc = chr_read_port(c, n, key, &ch.port, NULL)) < 0)
+        (rc = chr_read_port(c, n, key, &ch.port, NULL)) < 0 ||
+        (c->lossless && ch.type == VMX_CHR_NULL &&
+         (rc = xr_read_thinprint_alias(c, n, key, &ch)) < 0))
         goto fail;
     list = parallel ? c->dom->parallels : c->dom->serials;
     count = parallel ? c->dom->nparallels : c->dom->nserials;
@@ -1263,6 +1268,11 @@ int xr_read_devices(xr_ctx *c, const xmlNode *devices)
                 return rc;
             continue;
         }
+        if (c->lossless && (rc = xr_read_lossless_device(c, n, sibling_index(n))) != 0) {
+            if (rc < 0)
+                return rc;
+            continue;
+        }
         if (str_in((const char *)n->name, devices_unsupported)) {
             snprintf(key, sizeof(key), "/domain/devices/%s[%u]", (const char *)n->name,
                      sibling_index(n));
@@ -1370,7 +1380,9 @@ int xr_devices_validate(xr_ctx *c)
             }
         }
     }
-    for (i = 0; i < dom->ndisks; i++) {
+    /* libvirt's VMX reader also gives two disks one address when SCSI units
+     * go past 15 (the name decides): accepted in lossless mode too */
+    for (i = 0; i < dom->ndisks && !c->lossless; i++) {
         const vmx_disk *a = &dom->disks[i];
 
         if (!a->has_address)

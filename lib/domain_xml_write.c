@@ -371,6 +371,7 @@ int vmx_domain_to_xml(char **out, size_t *len, const vmx_domain *dom,
 {
     vmx_buf b = VMX_BUF_INIT;
     const char *dcpath, *moref;
+    bool lossless = opts && (opts->flags & VMX_CONVERT_LOSSLESS);
     int rc = 0;
 
     *out = NULL;
@@ -410,6 +411,8 @@ int vmx_domain_to_xml(char **out, size_t *len, const vmx_domain *dom,
         vmx__xml_escape(&b, dom->description);
         XW_LIT(&b, "</description>\n");
     }
+    if (lossless)
+        vmx__xml_write_metadata(&b, dom);
     XW_LIT(&b, "  <memory unit='KiB'>");
     vmx__xml_ull(&b, dom->memory_kib);
     XW_LIT(&b, "</memory>\n  <currentMemory unit='KiB'>");
@@ -428,7 +431,7 @@ int vmx_domain_to_xml(char **out, size_t *len, const vmx_domain *dom,
                "  <on_poweroff>destroy</on_poweroff>\n"
                "  <on_reboot>restart</on_reboot>\n"
                "  <on_crash>destroy</on_crash>\n");
-    if ((rc = vmx__xml_write_devices(&b, dom, err)) < 0)
+    if ((rc = vmx__xml_write_devices(&b, dom, lossless, err)) < 0)
         goto out;
     if (dcpath) {
         XW_LIT(&b, "  <vmware:datacenterpath>");
@@ -441,6 +444,10 @@ int vmx_domain_to_xml(char **out, size_t *len, const vmx_domain *dom,
         XW_LIT(&b, "</vmware:moref>\n");
     }
     XW_LIT(&b, "</domain>\n");
+    if (lossless && (rc = vmx__xml_keep_carriage_returns(&b)) < 0) {
+        rc = vmx_error_set(err, rc, NULL, 0, NULL, "out of memory");
+        goto out;
+    }
     /* appends only fail for memory, and the buffer remembers it */
     if (!(*out = vmx_buf_detach(&b, len)))
         rc = vmx_error_set(err, VMX_ENOMEM, NULL, 0, NULL, "out of memory");

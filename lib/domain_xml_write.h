@@ -41,9 +41,28 @@ VMX_INTERNAL void vmx__xml_uuid(vmx_buf *b, const char *uuid);
  * Returns 0 or VMX_EINVAL for text libvirt's virBitmapParse rejects. */
 VMX_INTERNAL int vmx__xml_cpuset(vmx_buf *b, const char *cpuset, bool *empty);
 
-/* Append the <devices> element. Returns 0, VMX_EUNSUPPORTED (a device libvirt
- * XML cannot hold, with the element in @err's key) or VMX_EINVAL. */
-VMX_INTERNAL int vmx__xml_write_devices(vmx_buf *b, const vmx_domain *dom,
+/* Append the <devices> element; @lossless adds what lossless conversions
+ * map (aliases of thinprint ports). Returns 0, VMX_EUNSUPPORTED (a device
+ * libvirt XML cannot hold, with the element in @err's key) or VMX_EINVAL. */
+VMX_INTERNAL int vmx__xml_write_devices(vmx_buf *b, const vmx_domain *dom, bool lossless,
                                         vmx_error *err);
+
+/* ---- lossless additions (domain_xml_write_lossless.c, doc/lossless.md) ---- */
+
+/* The namespace of vmxkit's <metadata> element. */
+#define VMXKIT_NS_URI "https://vmxkit.org/xmlns/vmx/1"
+
+/* <metadata> with the guestOS id and the extra keys; nothing when the domain
+ * has neither. */
+VMX_INTERNAL void vmx__xml_write_metadata(vmx_buf *b, const vmx_domain *dom);
+/* <alias> of an NVMe disk (ua-vmx-nvmeC-U) and of a thinprint port. */
+VMX_INTERNAL void vmx__xml_write_nvme_alias(vmx_buf *b, const vmx_disk *d);
+VMX_INTERNAL void vmx__xml_write_thinprint_alias(vmx_buf *b, const vmx_chr *c);
+/* <tpm> and <sound> devices. */
+VMX_INTERNAL void vmx__xml_write_tpm(vmx_buf *b, const vmx_domain *dom);
+VMX_INTERNAL void vmx__xml_write_sounds(vmx_buf *b, const vmx_domain *dom);
+/* XML parsers turn a carriage return into a line feed: lossless output
+ * writes each one as "&#13;" (the writer puts none outside of values). */
+VMX_INTERNAL int vmx__xml_keep_carriage_returns(vmx_buf *b);
 
 #endif

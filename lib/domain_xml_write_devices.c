@@ -62,7 +62,10 @@ static void write_disk(vmx_buf *b, const vmx_disk *d)
 {
     bool block = d->type == VMX_DISK_TYPE_BLOCK;
     const char *cache = disk_cache_name(d->cache);
-    const char *bus = disk_bus_name(d->bus);
+    /* libvirt 9.0 has no NVMe bus: a disk in a known NVMe slot is a virtio
+     * disk with the slot in its alias (doc/lossless.md) */
+    bool nvme_slot = d->bus == VMX_DISK_BUS_NVME && d->has_address;
+    const char *bus = nvme_slot ? "virtio" : disk_bus_name(d->bus);
 
     if (block)
         XW_LIT(b, "    <disk type='block' device='");
@@ -92,7 +95,9 @@ static void write_disk(vmx_buf *b, const vmx_disk *d)
         XW_LIT(b, "      <readonly/>\n");
     if (d->transient)
         XW_LIT(b, "      <transient/>\n");
-    if (d->has_address) {
+    if (nvme_slot) {
+        vmx__xml_write_nvme_alias(b, d);
+    } else if (d->has_address) {
         XW_LIT(b, "      <address type='drive' controller='");
         vmx__xml_ll(b, d->controller);
         XW_LIT(b, "' bus='");
@@ -335,10 +340,13 @@ static void write_chr_source(vmx_buf *b, const vmx_chr *c)
     }
 }
 
+/* A thinprint port (VMware's virtual printer) is a null port to libvirt;
+ * lossless output names it in a user alias, which libvirt also prints for
+ * the console copy of the first serial port. */
 static int write_chr(vmx_buf *b, const char *element, size_t index, const vmx_chr *c,
-                     bool console, vmx_error *err)
+                     bool console, bool lossless, vmx_error *err)
 {
-    if (c->type == VMX_CHR_THINPRINT) {
+    if (c->type == VMX_CHR_THINPRINT && strcmp(element, "parallel") == 0) {
         char key[64];
 
         snprintf(key, sizeof(key), "/domain/devices/%s[%zu]", element, index + 1);
@@ -356,7 +364,10 @@ static int write_chr(vmx_buf *b, const char *element, size_t index, const vmx_ch
     else
         XW_LIT(b, "      <target port='");
     vmx__xml_ll(b, c->port);
-    XW_LIT(b, "'/>\n    </");
+    XW_LIT(b, "'/>\n");
+    if (lossless && c->type == VMX_CHR_THINPRINT)
+        vmx__xml_write_thinprint_alias(b, c);
+    XW_LIT(b, "    </");
     vmx_buf_puts(b, console ? "console" : element);
     XW_LIT(b, ">\n");
     return 0;
@@ -415,7 +426,8 @@ static void write_video(vmx_buf *b, const vmx_video *v)
     XW_LIT(b, "/>\n    </video>\n");
 }
 
-int vmx__xml_write_devices(vmx_buf *b, const vmx_domain *dom, vmx_error *err)
+int vmx__xml_write_devices(vmx_buf *b, const vmx_domain *dom, bool lossless,
+                           vmx_error *err)
 {
     size_t i;
     int rc;
@@ -430,19 +442,22 @@ int vmx__xml_write_devices(vmx_buf *b, const vmx_domain *dom, vmx_error *err)
     for (i = 0; i < dom->nnets; i++)
         write_net(b, &dom->nets[i]);
     for (i = 0; i < dom->nserials; i++)
-        if ((rc = write_chr(b, "serial", i, &dom->serials[i], false, err)) < 0)
+        if ((rc = write_chr(b, "serial", i, &dom->serials[i], false, lossless, err)) < 0)
             return rc;
     for (i = 0; i < dom->nparallels; i++)
-        if ((rc = write_chr(b, "parallel", i, &dom->parallels[i], false, err)) < 0)
+        if ((rc = write_chr(b, "parallel", i, &dom->parallels[i], false, lossless, err)) <
+            0)
             return rc;
     /* libvirt adds a console for the first serial port of an hvm guest and
      * prints it as a copy of that port */
     if (dom->nserials > 0 &&
-        (rc = write_chr(b, "serial", 0, &dom->serials[0], true, err)) < 0)
+        (rc = write_chr(b, "serial", 0, &dom->serials[0], true, lossless, err)) < 0)
         return rc;
+    vmx__xml_write_tpm(b, dom);
     for (i = 0; i < dom->ngraphics; i++)
         if ((rc = write_graphics(b, i, &dom->graphics[i], err)) < 0)
             return rc;
+    vmx__xml_write_sounds(b, dom);
     for (i = 0; i < dom->nvideos; i++)
         write_video(b, &dom->videos[i]);
     XW_LIT(b, "  </devices>\n");

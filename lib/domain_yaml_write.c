@@ -8,7 +8,6 @@
 #include "vmxkit/yaml.h"
 
 #include <inttypes.h>
-#include <regex.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,7 +26,6 @@ typedef enum scalar_style {
 
 typedef struct writer {
     vmx_buf buf;
-    regex_t special; /* plain words another YAML reader takes for non-strings */
     bool dash;       /* the next key line starts a sequence item */
     char path[VMX_ERROR_KEY_MAX];
     size_t pathlen;
@@ -35,22 +33,167 @@ typedef struct writer {
 } writer;
 
 /* Plain scalars that YAML 1.1 or 1.2 resolve to null, booleans, numbers or
- * timestamps. */
-static const char special_re[] =
-    "^("
-    "~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE"
-    "|on|On|ON|off|Off|OFF|<<|="
-    "|[-+]?0b[01_]+"
-    "|[-+]?0o?[0-7_]+"
-    "|[-+]?0x[0-9a-fA-F_]+"
-    "|[-+]?[0-9][0-9_]*"
-    "|[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+"
-    "|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\\.[0-9_]*"
-    "|[-+]?([0-9][0-9_]*)?\\.[0-9_]*([eE][-+]?[0-9]+)?"
-    "|[-+]?[0-9]+([eE][-+]?[0-9]+)"
-    "|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)"
-    "|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt \t].*)?"
-    ")$";
+ * timestamps: the whole of @p s is one of
+ *
+ *   ~ null Null NULL y Y yes Yes YES n N no No NO true True TRUE false False
+ *   FALSE on On ON off Off OFF << =
+ *   [-+]?0b[01_]+                      [-+]?0o?[0-7_]+
+ *   [-+]?0x[0-9a-fA-F_]+               [-+]?[0-9][0-9_]*
+ *   [-+]?[1-9][0-9_]*(:[0-5]?[0-9])+   [-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*
+ *   [-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?
+ *   [-+]?[0-9]+([eE][-+]?[0-9]+)       [-+]?\.(inf|Inf|INF)   \.(nan|NaN|NAN)
+ *   [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt \t].*)?
+ *
+ * matched by hand (each pattern is deterministic once the character classes
+ * are read greedily), not with a regex compiled per document. */
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Advance *p past characters of @p set; returns how many there were. */
+static size_t span_of(const char **p, const char *set)
+{
+    size_t n = strspn(*p, set);
+
+    *p += n;
+    return n;
+}
+
+/* Digits only, at least one; then the end. */
+static bool digits_to_end(const char *s)
+{
+    if (!is_digit(*s))
+        return false;
+    while (is_digit(*s))
+        s++;
+    return *s == '\0';
+}
+
+/* (:[0-5]?[0-9])+ from @p s: advances past the groups, false if none. */
+static bool sexagesimal(const char **p)
+{
+    const char *s = *p;
+    bool any = false;
+
+    while (*s == ':') {
+        if (is_digit(s[1]) && is_digit(s[2]) && s[1] <= '5')
+            s += 3;
+        else if (is_digit(s[1]) && !is_digit(s[2]))
+            s += 2;
+        else
+            return false;
+        any = true;
+    }
+    *p = s;
+    return any;
+}
+
+static bool number_like(const char *r)
+{
+    static const char dec_[] = "0123456789_";
+    const char *s;
+
+    /* 0b, 0o, 0x and octal forms */
+    if (r[0] == '0') {
+        s = r + 2;
+        if (r[1] == 'b' && span_of(&s, "01_") && !*s)
+            return true;
+        s = r + 2;
+        if (r[1] == 'x' && span_of(&s, "0123456789abcdefABCDEF_") && !*s)
+            return true;
+        s = r + (r[1] == 'o' ? 2 : 1);
+        if (span_of(&s, "01234567_") && !*s)
+            return true;
+    }
+    /* integers, sexagesimal numbers */
+    if (is_digit(r[0])) {
+        s = r + 1;
+        span_of(&s, dec_);
+        if (!*s)
+            return true;
+        if (*s == ':' && sexagesimal(&s)) {
+            if (!*s && r[0] != '0')
+                return true;
+            if (*s == '.') {
+                s++;
+                span_of(&s, dec_);
+                if (!*s)
+                    return true;
+            }
+        }
+    }
+    /* [0-9]+[eE][-+]?[0-9]+ */
+    s = r;
+    while (is_digit(*s))
+        s++;
+    if (s > r && (*s == 'e' || *s == 'E')) {
+        s++;
+        if (*s == '-' || *s == '+')
+            s++;
+        if (digits_to_end(s))
+            return true;
+    }
+    /* ([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)? */
+    s = r;
+    if (is_digit(*s)) {
+        s++;
+        span_of(&s, dec_);
+    }
+    if (*s == '.') {
+        s++;
+        span_of(&s, dec_);
+        if (!*s)
+            return true;
+        if (*s == 'e' || *s == 'E') {
+            s++;
+            if (*s == '-' || *s == '+')
+                s++;
+            if (digits_to_end(s))
+                return true;
+        }
+    }
+    return strcmp(r, ".inf") == 0 || strcmp(r, ".Inf") == 0 || strcmp(r, ".INF") == 0;
+}
+
+static bool timestamp_like(const char *s)
+{
+    size_t n;
+
+    if (!(is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) && is_digit(s[3]) &&
+          s[4] == '-'))
+        return false;
+    s += 5;
+    for (n = 0; is_digit(s[n]); n++)
+        ;
+    if (n < 1 || n > 2 || s[n] != '-')
+        return false;
+    s += n + 1;
+    for (n = 0; is_digit(s[n]); n++)
+        ;
+    if (n < 1 || n > 2)
+        return false;
+    s += n;
+    return !*s || *s == 'T' || *s == 't' || *s == ' ' || *s == '\t';
+}
+
+static bool special_plain(const char *s)
+{
+    static const char *const words[] = {
+        "~",    "null", "Null",  "NULL",  "y",     "Y",     "yes", "Yes", "YES",
+        "n",    "N",    "no",    "No",    "NO",    "true",  "True", "TRUE", "false",
+        "False", "FALSE", "on",  "On",    "ON",    "off",   "Off", "OFF", "<<",
+        "="};
+    size_t i;
+
+    for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        if (strcmp(s, words[i]) == 0)
+            return true;
+    if (strcmp(s, ".nan") == 0 || strcmp(s, ".NaN") == 0 || strcmp(s, ".NAN") == 0 ||
+        timestamp_like(s))
+        return true;
+    return number_like(s[0] == '-' || s[0] == '+' ? s + 1 : s);
+}
 
 /* ---- UTF-8 ---- */
 
@@ -155,7 +298,7 @@ static bool is_indicator(char c)
     return strchr("-?:,[]{}#&*!|>'\"%@` \t", c) != NULL;
 }
 
-static scalar_style choose_style(writer *w, const char *s, bool allow_block)
+static scalar_style choose_style(const char *s, bool allow_block)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t len = strlen(s), i = 0;
@@ -167,7 +310,7 @@ static scalar_style choose_style(writer *w, const char *s, bool allow_block)
         return STYLE_SINGLE;
     if (is_indicator(s[0]) || s[len - 1] == ' ' || s[len - 1] == ':' ||
         strncmp(s, "---", 3) == 0 || strncmp(s, "...", 3) == 0 ||
-        regexec(&w->special, s, 0, NULL, 0) == 0)
+        special_plain(s))
         plain = false;
     while (i < len) {
         if (!utf8_next(u, len, &i, &cp))
@@ -328,7 +471,7 @@ static int put_string_value(writer *w, const char *s, int indent)
 
     if ((rc = check_utf8(w, s)) < 0)
         return rc;
-    switch (choose_style(w, s, true)) {
+    switch (choose_style(s, true)) {
     case STYLE_PLAIN:
         vmx_buf_putc(&w->buf, ' ');
         vmx_buf_puts(&w->buf, s);
@@ -357,7 +500,7 @@ static int put_inline_string(writer *w, const char *s)
 
     if ((rc = check_utf8(w, s)) < 0)
         return rc;
-    switch (choose_style(w, s, false)) {
+    switch (choose_style(s, false)) {
     case STYLE_PLAIN:
         vmx_buf_puts(&w->buf, s);
         break;
@@ -630,7 +773,6 @@ int vmx_domain_to_yaml(char **out, size_t *len, const vmx_domain *dom,
                        const vmx_convert_options *opts, vmx_error *err)
 {
     writer w;
-    bool compiled = false;
     int rc;
 
     (void)opts;
@@ -639,11 +781,6 @@ int vmx_domain_to_yaml(char **out, size_t *len, const vmx_domain *dom,
         *len = 0;
     memset(&w, 0, sizeof(w));
     w.err = err;
-    if (regcomp(&w.special, special_re, REG_EXTENDED | REG_NOSUB) != 0) {
-        rc = vmx_error_set(err, VMX_ENOMEM, NULL, 0, NULL, "out of memory");
-        goto out;
-    }
-    compiled = true;
     if (!struct_present(&vmx__yaml_domain_schema, dom))
         vmx_buf_puts(&w.buf, "{}\n");
     else if ((rc = put_struct(&w, &vmx__yaml_domain_schema, dom, 0)) < 0)
@@ -655,8 +792,6 @@ int vmx_domain_to_yaml(char **out, size_t *len, const vmx_domain *dom,
     *out = vmx_buf_detach(&w.buf, len);
     rc = *out ? 0 : vmx_error_set(err, VMX_ENOMEM, NULL, 0, NULL, "out of memory");
 out:
-    if (compiled)
-        regfree(&w.special);
     vmx_buf_dispose(&w.buf);
     return rc;
 }

@@ -11,13 +11,19 @@ void vmx_error_clear(vmx_error *err)
         memset(err, 0, sizeof(*err));
 }
 
+/* Copy with truncation; control characters become '?' (keys and file
+ * names come from untrusted input and end up on a terminal). */
 static void copy_bounded(char *dst, size_t size, const char *src)
 {
-    size_t n = strlen(src);
+    size_t n = strlen(src), i;
 
     if (n >= size)
         n = size - 1;
-    memcpy(dst, src, n);
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)src[i];
+
+        dst[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+    }
     dst[n] = '\0';
 }
 
@@ -25,7 +31,9 @@ int vmx_error_set(vmx_error *err, int code, const char *source, unsigned long li
                   const char *key, const char *fmt, ...)
 {
     va_list ap;
-    char *p;
+    char raw[VMX_ERROR_MESSAGE_MAX];
+    char *q, *end;
+    const char *p;
 
     if (!err || err->code != 0)
         return code;
@@ -34,13 +42,26 @@ int vmx_error_set(vmx_error *err, int code, const char *source, unsigned long li
     err->line = line;
     copy_bounded(err->source, sizeof(err->source), source ? source : "");
     copy_bounded(err->key, sizeof(err->key), key ? key : "");
+    end = err->message + sizeof(err->message) - 1;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    vsnprintf(raw, sizeof(raw), fmt, ap);
     va_end(ap);
-    /* Messages are one line, whatever the input they quote holds. */
-    for (p = err->message; *p; p++)
-        if (*p == '\n' || *p == '\r')
-            *p = ' ';
+    /* Messages are one line and safe for a terminal, whatever the input they
+     * quote holds: line breaks become spaces, other control characters \xNN. */
+    for (p = raw, q = err->message; *p && q < end; p++) {
+        unsigned char c = (unsigned char)*p;
+
+        if (c == '\n' || c == '\r') {
+            *q++ = ' ';
+        } else if (c < 0x20 || c == 0x7f) {
+            if (end - q < 4)
+                break;
+            q += snprintf(q, (size_t)(end - q) + 1, "\\x%02x", c);
+        } else {
+            *q++ = (char)c;
+        }
+    }
+    *q = '\0';
     return code;
 }
 

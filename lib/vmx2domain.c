@@ -29,6 +29,8 @@ static int unescape(v2d_ctx *ctx, const char *key, char **s, bool percent)
     char *out = NULL;
     int rc;
 
+    if (!strchr(*s, percent ? '%' : '|'))
+        return 0; /* nothing to decode: the text stays as it is */
     memset(&rep, 0, sizeof(rep));
     rc = percent ? vmx_unescape_percent(&out, *s, VMX_UNESCAPE_LENIENT, &rep, &e)
                  : vmx_unescape_pipe(&out, *s, VMX_UNESCAPE_LENIENT, &rep, &e);
@@ -155,15 +157,16 @@ static bool parse_cpu_number(const char *s, size_t len, unsigned long *out)
     return true;
 }
 
-/* libvirt's virBitmapFormat: ascending ranges "0-3,5". */
-static int format_cpuset(v2d_ctx *ctx, const unsigned char *bits)
+/* libvirt's virBitmapFormat: ascending ranges "0-3,5". Bits from @p end
+ * on are clear. */
+static int format_cpuset(v2d_ctx *ctx, const unsigned char *bits, long end)
 {
     vmx_buf b = VMX_BUF_INIT;
     long i, start = -1;
     bool first = true;
 
-    for (i = 0; i <= CPUMASK_LEN; i++) {
-        bool set = i < CPUMASK_LEN && bits[i];
+    for (i = 0; i <= end; i++) {
+        bool set = i < end && bits[i];
 
         if (set && start < 0) {
             start = i;
@@ -189,6 +192,7 @@ static int parse_affinity(v2d_ctx *ctx, long long numvcpus)
     unsigned char *bits = NULL;
     unsigned long long count = 0;
     unsigned long cpu;
+    long end = 0; /* highest cpu listed + 1 */
     int rc;
 
     if ((rc = v2d_get_string(ctx, "sched.cpu.affinity", &aff, true)) < 0 || !aff ||
@@ -223,10 +227,12 @@ static int parse_affinity(v2d_ctx *ctx, long long numvcpus)
             goto out;
         }
         bits[cpu] = 1;
+        if ((long)cpu >= end)
+            end = (long)cpu + 1;
         if (!comma)
             break;
     }
-    rc = format_cpuset(ctx, bits);
+    rc = format_cpuset(ctx, bits, end);
 out:
     vmx__free(bits);
     return rc;
@@ -365,21 +371,22 @@ static int parse_shared_folders(v2d_ctx *ctx)
     if ((rc = v2d_key_indices(ctx, "sharedFolder", &idx, &n, NULL)) < 0)
         return rc;
     for (i = 0; i < n && idx[i] < maxnum; i++) {
-        char key[3][64];
+        char name[32], key[3][64];
         bool present, enabled, write_access;
         const char *host_path, *guest_name;
         vmx_fs *fs;
 
-        snprintf(key[0], sizeof(key[0]), "sharedFolder%lld.present", idx[i]);
-        snprintf(key[1], sizeof(key[1]), "sharedFolder%lld.enabled", idx[i]);
+        v2d_device_name(name, "sharedFolder", (int)idx[i], -1); /* <= INT_MAX */
+        v2d_key_join(key[0], sizeof(key[0]), name, "present");
+        v2d_key_join(key[1], sizeof(key[1]), name, "enabled");
         if ((rc = v2d_get_bool(ctx, key[0], &present, false, true)) < 0 ||
             (rc = v2d_get_bool(ctx, key[1], &enabled, false, true)) < 0)
             goto out;
         if (!present || !enabled)
             continue;
-        snprintf(key[0], sizeof(key[0]), "sharedFolder%lld.hostPath", idx[i]);
-        snprintf(key[1], sizeof(key[1]), "sharedFolder%lld.guestName", idx[i]);
-        snprintf(key[2], sizeof(key[2]), "sharedFolder%lld.writeAccess", idx[i]);
+        v2d_key_join(key[0], sizeof(key[0]), name, "hostPath");
+        v2d_key_join(key[1], sizeof(key[1]), name, "guestName");
+        v2d_key_join(key[2], sizeof(key[2]), name, "writeAccess");
         if ((rc = v2d_get_string(ctx, key[0], &host_path, false)) < 0 ||
             (rc = v2d_get_string(ctx, key[1], &guest_name, false)) < 0 ||
             (rc = v2d_get_bool(ctx, key[2], &write_access, false, true)) < 0)
@@ -487,30 +494,23 @@ static int convert(v2d_ctx *ctx)
     return vmx__domain_postparse(dom, ctx->err);
 }
 
-int vmx_domain_from_vmx(vmx_domain **out, const vmx_config *cfg,
-                        const vmx_convert_options *opts, vmx_error *err)
+/* The public entry point, vmx_domain_from_vmx(), is in vmx2domain_tolerant.c:
+ * it calls this with the file's text, and again with repaired text for files
+ * libvirt rejects. */
+int v2d_convert_text(vmx_domain **out, const char *text, size_t len, const char *source,
+                     const vmx_convert_options *opts, vmx_error *err)
 {
     v2d_ctx ctx;
-    char *text = NULL;
-    size_t len = 0;
     int rc;
 
     memset(&ctx, 0, sizeof(ctx));
-    if (out)
-        *out = NULL;
-    if (!out || !cfg)
-        return vmx_error_set(err, VMX_EINVAL, NULL, 0, NULL, "invalid argument");
-    if (opts && opts->version != VMX_CONVERT_OPTIONS_VERSION)
-        return vmx_error_set(err, VMX_EINVAL, NULL, 0, NULL,
-                             "unsupported options version %u", opts->version);
-    ctx.source = cfg->source; /* errors name the file the config came from */
+    *out = NULL;
+    ctx.source = source;
     ctx.opts = opts;
     ctx.err = err;
     ctx.scsi_bus_max_unit = 16;
 
-    /* libvirt reads the text itself: take the file's bytes back */
-    if ((rc = vmx_config_write(&text, &len, cfg, err)) < 0 ||
-        (rc = v2d_read(&ctx, text, len)) < 0)
+    if ((rc = v2d_read(&ctx, text, len)) < 0)
         goto out;
     if ((rc = vmx_domain_new(&ctx.dom)) < 0) {
         rc = v2d_nomem(&ctx);
@@ -522,7 +522,6 @@ int vmx_domain_from_vmx(vmx_domain **out, const vmx_config *cfg,
     ctx.dom = NULL;
 out:
     vmx_domain_free(ctx.dom);
-    vmx_free(text);
     v2d_dispose(&ctx);
     return rc;
 }

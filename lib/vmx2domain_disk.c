@@ -14,7 +14,6 @@
 #include "config.h"
 #include "vmx2domain_private.h"
 
-#include <stdio.h>
 #include <string.h>
 
 typedef enum slot_kind { SLOT_SCSI, SLOT_SATA, SLOT_IDE, SLOT_FLOPPY } slot_kind;
@@ -68,7 +67,7 @@ static int read_slot(v2d_ctx *ctx, slot *s, const char *prefix)
 
     memset(s, 0, sizeof(*s));
     for (i = 0; i < 8; i++)
-        snprintf(s->key[i], sizeof(s->key[i]), "%s.%s", prefix, names[i]);
+        v2d_key_join(s->key[i], sizeof(s->key[i]), prefix, names[i]);
     if ((rc = v2d_get_bool(ctx, s->key[K_PRESENT], &s->present, false, true)) < 0 ||
         (rc = v2d_get_bool(ctx, s->key[K_START], &s->start_connected, true, true)) < 0)
         return rc;
@@ -205,20 +204,20 @@ static int parse_slot(v2d_ctx *ctx, slot_kind bus, int ctrl, int unit)
 
     switch (bus) {
     case SLOT_SCSI:
-        snprintf(prefix, sizeof(prefix), "scsi%d:%d", ctrl, unit);
+        v2d_device_name(prefix, "scsi", ctrl, unit);
         idx = (unsigned int)(ctrl * 15 + (unit < 7 ? unit : unit - 1));
         break;
     case SLOT_SATA:
-        snprintf(prefix, sizeof(prefix), "sata%d:%d", ctrl, unit);
+        v2d_device_name(prefix, "sata", ctrl, unit);
         idx = (unsigned int)(ctrl * 30 + unit);
         break;
     case SLOT_IDE:
-        snprintf(prefix, sizeof(prefix), "ide%d:%d", ctrl, unit);
+        v2d_device_name(prefix, "ide", ctrl, unit);
         idx = (unsigned int)(ctrl * 2 + unit);
         dprefix = "hd";
         break;
     default:
-        snprintf(prefix, sizeof(prefix), "floppy%d", unit);
+        v2d_device_name(prefix, "floppy", unit, -1);
         idx = (unsigned int)unit;
         dprefix = "fd";
         break;
@@ -267,16 +266,20 @@ static const char *const scsi_model_names[] = {"buslogic", "lsilogic", "lsisas10
 /* scsiN.present and scsiN.virtualDev; *model is -1 when none is given. */
 static int parse_scsi_controller(v2d_ctx *ctx, int c, bool *present, int *model)
 {
-    char key[32];
+    char name[32], key[48];
     const char *dev;
     size_t i;
     int rc;
 
     *model = -1;
-    snprintf(key, sizeof(key), "scsi%d.present", c);
+    *present = false;
+    if (!(ctx->present.scsi & (1u << c)))
+        return 0; /* no scsiC. key */
+    v2d_device_name(name, "scsi", c, -1);
+    v2d_key_join(key, sizeof(key), name, "present");
     if ((rc = v2d_get_bool(ctx, key, present, false, true)) < 0 || !*present)
         return rc;
-    snprintf(key, sizeof(key), "scsi%d.virtualDev", c);
+    v2d_key_join(key, sizeof(key), name, "virtualDev");
     if ((rc = v2d_get_string(ctx, key, &dev, true)) < 0 || !dev)
         return rc;
     for (i = 0; i < VMX_ARRAY_SIZE(scsi_models); i++)
@@ -311,8 +314,11 @@ static int add_controllers(v2d_ctx *ctx, vmx_controller_type type, int upto,
     return 0;
 }
 
+/* Slots with no key read as absent (see v2d_present): only the others are
+ * tried, in the same order. */
 int v2d_parse_disks(v2d_ctx *ctx)
 {
+    const v2d_present *p = &ctx->present;
     vmx_domain *dom = ctx->dom;
     int models[4] = {-1, -1, -1, -1};
     size_t before;
@@ -325,8 +331,8 @@ int v2d_parse_disks(v2d_ctx *ctx)
         if (!present)
             continue;
         for (u = 0; u < (int)ctx->scsi_bus_max_unit; u++) {
-            if (u == 7) /* the controller itself */
-                continue;
+            if (u == 7 || !(p->scsi_unit[c] & ((uint64_t)1 << u)))
+                continue; /* the controller itself, or no key */
             if ((rc = parse_slot(ctx, SLOT_SCSI, c, u)) < 0)
                 return rc;
         }
@@ -338,15 +344,19 @@ int v2d_parse_disks(v2d_ctx *ctx)
 
     before = dom->ndisks;
     for (c = 0; c < 4; c++) {
-        char key[32];
+        char name[32], key[48];
 
-        snprintf(key, sizeof(key), "sata%d.present", c);
+        if (!(p->sata & (1u << c)))
+            continue;
+        v2d_device_name(name, "sata", c, -1);
+        v2d_key_join(key, sizeof(key), name, "present");
         if ((rc = v2d_get_bool(ctx, key, &present, false, true)) < 0)
             return rc;
         if (!present)
             continue;
         for (u = 0; u < 30; u++)
-            if ((rc = parse_slot(ctx, SLOT_SATA, c, u)) < 0)
+            if ((p->sata_unit[c] & ((uint32_t)1 << u)) &&
+                (rc = parse_slot(ctx, SLOT_SATA, c, u)) < 0)
                 return rc;
     }
     if (dom->ndisks > before &&
@@ -356,10 +366,11 @@ int v2d_parse_disks(v2d_ctx *ctx)
 
     for (c = 0; c < 2; c++)
         for (u = 0; u < 2; u++)
-            if ((rc = parse_slot(ctx, SLOT_IDE, c, u)) < 0)
+            if ((p->ide & (1u << (c * 2 + u))) &&
+                (rc = parse_slot(ctx, SLOT_IDE, c, u)) < 0)
                 return rc;
     for (u = 0; u < 2; u++)
-        if ((rc = parse_slot(ctx, SLOT_FLOPPY, 0, u)) < 0)
+        if ((p->floppy & (1u << u)) && (rc = parse_slot(ctx, SLOT_FLOPPY, 0, u)) < 0)
             return rc;
     return 0;
 }

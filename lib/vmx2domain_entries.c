@@ -19,7 +19,9 @@
 #include <string.h>
 
 #include <libxml/encoding.h>
+#include <libxml/globals.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 
 #include "buf.h"
 
@@ -62,38 +64,74 @@ bool v2d_streq_ci(const char *a, const char *b)
     return vmx__strcasecmp(a, b) == 0;
 }
 
-/* -- the virConf reader (VMX mode) */
+/* -- the virConf reader (VMX mode)
+ *
+ * The reader works on a private copy of the text (ctx->arena) and cuts keys
+ * and values in place: once a statement has been read, the byte after its key
+ * (a blank or the '=') and the closing quote of its value become NULs. One
+ * more pass over the entries builds the hash index and the device prefixes. */
 
 typedef struct span {
     size_t key, keylen, value, valuelen;
     unsigned long line;
+    uint32_t hash;
 } span;
 
 typedef struct reader {
-    const char *s;
+    char *s;
     size_t pos, len;
     unsigned long line; /* '\n' seen so far + 1, as virConf counts */
-    span *spans;
-    size_t nspans, cap;
+    v2d_entry *entries;
+    size_t n, cap;
 } reader;
 
-#define R_CUR(r) ((r)->pos < (r)->len ? (r)->s[(r)->pos] : '\0')
+/* The text is NUL-terminated at len and holds no NUL before (see
+ * parse_text), so s[pos] is always readable and the NUL ends every scan. */
+#define R_CUR(r) ((r)->s[(r)->pos])
 #define R_BLANK(c) ((c) == ' ' || (c) == '\t')
 #define R_EOL(c) ((c) == '\n' || (c) == '\r')
 
+/* Character classes of ASCII bytes; other bytes are in none. */
+enum { C_NAME = 1, C_BLANK = 2, C_EOL = 4, C_END = 8 };
+static const unsigned char char_class[256] = {
+    8, 0, 0, 0, 0, 0, 0, 0, 0, 2, 4, 0, 0, 4, 0, 0, /* NUL, \t \n \r */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, /* ' ' - . */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, /* 0-9 : */
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* A-O */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, /* P-Z _ */
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* a-o */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, /* p-z */
+};
+
+static unsigned char char_class_of(char c)
+{
+    return char_class[(unsigned char)c];
+}
+
 static void skip_blanks(reader *r)
 {
-    while (r->pos < r->len && R_BLANK(r->s[r->pos]))
+    while (R_BLANK(r->s[r->pos]))
         r->pos++;
 }
 
 static void skip_blanks_and_eol(reader *r)
 {
-    while (r->pos < r->len && (R_BLANK(r->s[r->pos]) || R_EOL(r->s[r->pos]))) {
-        if (r->s[r->pos] == '\n')
+    for (;; r->pos++) {
+        char c = r->s[r->pos];
+
+        if (c == '\n')
             r->line++;
-        r->pos++;
+        else if (!(char_class_of(c) & (C_BLANK | C_EOL)))
+            break;
     }
+}
+
+/* Up to the end of the line (not included). */
+static void skip_to_eol(reader *r)
+{
+    while (!(char_class_of(r->s[r->pos]) & (C_EOL | C_END)))
+        r->pos++;
 }
 
 static bool is_alpha(char c)
@@ -101,25 +139,33 @@ static bool is_alpha(char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static bool is_name_char(char c)
-{
-    return is_alpha(c) || (c >= '0' && c <= '9') || c == '_' || c == ':' || c == '.' ||
-           c == '-';
-}
+/* The index hashes keys with FNV-1a over c | 0x20: ASCII letters fold to
+ * lower case, and keys equal but for ASCII case hash alike (a coarser
+ * folding than vmx__ascii_lower, which cmp_ci then applies). */
+#define FNV_OFFSET 2166136261u
+#define FNV_PRIME 16777619u
+#define FOLD(c) ((unsigned char)((c) | 0x20))
 
-static int syntax_error(v2d_ctx *ctx, const reader *r, const span *sp, const char *msg)
+/* @key is @keylen bytes, not NUL-terminated (NULL for none). */
+static int syntax_error(v2d_ctx *ctx, const reader *r, const char *key, size_t keylen,
+                        const char *msg)
 {
-    char key[VMX_ERROR_KEY_MAX];
+    char k[VMX_ERROR_KEY_MAX];
     size_t n = 0;
 
-    key[0] = '\0';
-    if (sp && sp->keylen) {
-        n = sp->keylen < sizeof(key) - 1 ? sp->keylen : sizeof(key) - 1;
-        memcpy(key, r->s + sp->key, n);
-        key[n] = '\0';
+    k[0] = '\0';
+    if (key && keylen) {
+        n = keylen < sizeof(k) - 1 ? keylen : sizeof(k) - 1;
+        memcpy(k, key, n);
+        k[n] = '\0';
     }
-    return vmx_error_set(ctx->err, VMX_EPARSE, ctx->source, r->line, n ? key : NULL, "%s",
+    return vmx_error_set(ctx->err, VMX_EPARSE, ctx->source, r->line, n ? k : NULL, "%s",
                          msg);
+}
+
+static int span_error(v2d_ctx *ctx, const reader *r, const span *sp, const char *msg)
+{
+    return syntax_error(ctx, r, r->s + sp->key, sp->keylen, msg);
 }
 
 static int read_string(v2d_ctx *ctx, reader *r, span *sp)
@@ -130,10 +176,10 @@ static int read_string(v2d_ctx *ctx, reader *r, span *sp)
     if (c == '\'') {
         r->pos++;
         base = r->pos;
-        while (r->pos < r->len && r->s[r->pos] != '\'' && !R_EOL(r->s[r->pos]))
+        while (r->s[r->pos] != '\'' && !(char_class_of(r->s[r->pos]) & (C_EOL | C_END)))
             r->pos++;
         if (R_CUR(r) != '\'')
-            return syntax_error(ctx, r, sp, "unterminated quoted value");
+            return span_error(ctx, r, sp, "unterminated quoted value");
         sp->value = base;
         sp->valuelen = r->pos - base;
         r->pos++;
@@ -147,17 +193,17 @@ static int read_string(v2d_ctx *ctx, reader *r, span *sp)
             r->pos++;
         }
         if (r->pos + 3 > r->len || strncmp(r->s + r->pos, "\"\"\"", 3) != 0)
-            return syntax_error(ctx, r, sp, "unterminated quoted value");
+            return span_error(ctx, r, sp, "unterminated quoted value");
         sp->value = base;
         sp->valuelen = r->pos - base;
         r->pos += 3;
     } else {
         r->pos++; /* '"' */
         base = r->pos;
-        while (r->pos < r->len && r->s[r->pos] != '"' && !R_EOL(r->s[r->pos]))
+        while (r->s[r->pos] != '"' && !(char_class_of(r->s[r->pos]) & (C_EOL | C_END)))
             r->pos++;
         if (R_CUR(r) != '"')
-            return syntax_error(ctx, r, sp, "unterminated quoted value");
+            return span_error(ctx, r, sp, "unterminated quoted value");
         sp->value = base;
         sp->valuelen = r->pos - base;
         r->pos++;
@@ -165,21 +211,32 @@ static int read_string(v2d_ctx *ctx, reader *r, span *sp)
     return 0;
 }
 
-static int add_span(v2d_ctx *ctx, reader *r, const span *sp)
+/* Append the statement @sp and cut its key and value in place: both bytes
+ * after them were read already (see the section comment). */
+static int add_entry(v2d_ctx *ctx, reader *r, const span *sp)
 {
-    if (r->nspans == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 64, bytes;
-        span *p;
+    v2d_entry *e;
 
-        if (__builtin_mul_overflow(cap, sizeof(*p), &bytes))
-            return v2d_nomem(ctx);
-        p = vmx__realloc(r->spans, bytes);
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 64, bytes;
+        v2d_entry *p;
+
+        if (cap > UINT32_MAX / 2 || __builtin_mul_overflow(cap, sizeof(*p), &bytes))
+            return vmx_error_set(ctx->err, VMX_ELIMIT, ctx->source, sp->line, NULL,
+                                 "too many entries");
+        p = vmx__realloc(r->entries, bytes);
         if (!p)
             return v2d_nomem(ctx);
-        r->spans = p;
+        r->entries = p;
         r->cap = cap;
     }
-    r->spans[r->nspans++] = *sp;
+    r->s[sp->key + sp->keylen] = '\0';
+    r->s[sp->value + sp->valuelen] = '\0';
+    e = &r->entries[r->n++];
+    e->key = r->s + sp->key;
+    e->value = r->s + sp->value;
+    e->line = sp->line;
+    e->hash = sp->hash;
     return 0;
 }
 
@@ -187,49 +244,48 @@ static int add_span(v2d_ctx *ctx, reader *r, const span *sp)
  * follow is the separator's. */
 static int read_statement(v2d_ctx *ctx, reader *r)
 {
-    span sp = {0, 0, 0, 0, 0};
+    span sp = {0, 0, 0, 0, 0, 0};
+    uint32_t h;
     char c;
     int rc;
 
     skip_blanks_and_eol(r);
     if (R_CUR(r) == '#') {
-        while (r->pos < r->len && !R_EOL(r->s[r->pos]))
-            r->pos++;
+        skip_to_eol(r);
         return 0;
     }
     c = R_CUR(r);
     if (!is_alpha(c) && c != '.')
-        return syntax_error(ctx, r, NULL, "expecting a key");
+        return syntax_error(ctx, r, NULL, 0, "expecting a key");
     sp.key = r->pos;
     sp.line = r->line;
-    while (r->pos < r->len && is_name_char(r->s[r->pos]))
-        r->pos++;
+    /* the index's hash on the way */
+    for (h = FNV_OFFSET; char_class_of(c = r->s[r->pos]) & C_NAME; r->pos++)
+        h = (h ^ FOLD(c)) * FNV_PRIME;
     sp.keylen = r->pos - sp.key;
+    sp.hash = h;
     skip_blanks(r);
     if (R_CUR(r) != '=')
-        return syntax_error(ctx, r, &sp, "missing '=' after key");
+        return span_error(ctx, r, &sp, "missing '=' after key");
     r->pos++;
     skip_blanks(r);
     c = R_CUR(r);
-    if (r->pos >= r->len || R_EOL(c))
-        return syntax_error(ctx, r, &sp, "missing value after '='");
+    if (c == '\0' || R_EOL(c))
+        return span_error(ctx, r, &sp, "missing value after '='");
     if (c == '"' || c == '\'') {
         if ((rc = read_string(ctx, r, &sp)) < 0)
             return rc;
     } else if (c == '[') {
-        return syntax_error(ctx, r, &sp, "lists are not allowed in vmx format");
+        return span_error(ctx, r, &sp, "lists are not allowed in vmx format");
     } else if ((c >= '0' && c <= '9') || c == '-' || c == '+') {
-        return syntax_error(ctx, r, &sp,
-                            "unquoted numbers are not allowed in vmx format");
+        return span_error(ctx, r, &sp, "unquoted numbers are not allowed in vmx format");
     } else {
-        return syntax_error(ctx, r, &sp, "unquoted values are not allowed in vmx format");
+        return span_error(ctx, r, &sp, "unquoted values are not allowed in vmx format");
     }
     skip_blanks(r);
-    if (R_CUR(r) == '#') {
-        while (r->pos < r->len && !R_EOL(r->s[r->pos]))
-            r->pos++;
-    }
-    return add_span(ctx, r, &sp);
+    if (R_CUR(r) == '#')
+        skip_to_eol(r);
+    return add_entry(ctx, r, &sp);
 }
 
 static int read_separator(v2d_ctx *ctx, reader *r)
@@ -243,7 +299,9 @@ static int read_separator(v2d_ctx *ctx, reader *r)
         r->pos++;
         skip_blanks_and_eol(r);
     } else {
-        return syntax_error(ctx, r, r->nspans ? &r->spans[r->nspans - 1] : NULL,
+        const char *key = r->n ? r->entries[r->n - 1].key : NULL;
+
+        return syntax_error(ctx, r, key, key ? strlen(key) : 0,
                             "unexpected text after the value");
     }
     return 0;
@@ -260,69 +318,166 @@ static int cmp_ci(const char *a, const char *b)
     }
 }
 
-/* Entries sorted by folded key, then file order (the array is contiguous,
- * so pointer order is file order): the first of equal keys comes first. */
-static int cmp_sorted(const void *pa, const void *pb)
+/* The key's hash, as read_statement computes it. */
+static uint32_t key_hash(const char *key)
 {
-    const v2d_entry *a = *(const v2d_entry *const *)pa,
-                    *b = *(const v2d_entry *const *)pb;
-    int c = cmp_ci(a->key, b->key);
+    uint32_t h = FNV_OFFSET;
 
-    if (c)
-        return c;
-    return a < b ? -1 : a > b;
+    for (; *key; key++)
+        h = (h ^ FOLD(*key)) * FNV_PRIME;
+    return h;
+}
+
+/* A device number as "%d" writes it ("0" or no leading zero), below 1000:
+ * the digits read, or 0 when there is none such. Other spellings cannot match
+ * a key the device parsers look up. */
+static size_t read_number(const char *s, unsigned int *out)
+{
+    size_t n = 0;
+    unsigned int v = 0;
+
+    if (s[0] == '0') {
+        *out = 0;
+        return 1;
+    }
+    while (n < 4 && s[n] >= '0' && s[n] <= '9')
+        v = v * 10 + (unsigned int)(s[n++] - '0');
+    *out = v;
+    return n < 4 ? n : 0;
+}
+
+/* Record the device prefix of @p key in @p p (see v2d_present). */
+static void note_prefix(v2d_present *p, const char *key)
+{
+    enum { B_SCSI, B_SATA, B_IDE, B_FLOPPY, B_SERIAL, B_PARALLEL };
+    static const char *const names[] = {"scsi",   "sata",   "ide",
+                                        "floppy", "serial", "parallel"};
+    unsigned int a, b;
+    size_t n;
+    int bus;
+
+    /* at most one name can match: tell them apart by the first letters */
+    switch (vmx__ascii_lower(key[0])) {
+    case 's':
+        switch (vmx__ascii_lower(key[1])) {
+        case 'c':
+            bus = B_SCSI;
+            break;
+        case 'a':
+            bus = B_SATA;
+            break;
+        case 'e':
+            bus = B_SERIAL;
+            break;
+        default:
+            return;
+        }
+        break;
+    case 'i':
+        bus = B_IDE;
+        break;
+    case 'f':
+        bus = B_FLOPPY;
+        break;
+    case 'p':
+        bus = B_PARALLEL;
+        break;
+    default:
+        return;
+    }
+    n = strlen(names[bus]);
+    if (vmx__strncasecmp(key, names[bus], n) != 0)
+        return;
+    key += n;
+    if (!(n = read_number(key, &a)))
+        return;
+    key += n;
+    if (*key == '.') {
+        if (bus == B_SCSI && a < 4)
+            p->scsi |= (unsigned char)(1u << a);
+        else if (bus == B_SATA && a < 4)
+            p->sata |= (unsigned char)(1u << a);
+        else if (bus == B_FLOPPY && a < 2)
+            p->floppy |= (unsigned char)(1u << a);
+        else if (bus == B_SERIAL && a < 4)
+            p->serial |= (unsigned char)(1u << a);
+        else if (bus == B_PARALLEL && a < 3)
+            p->parallel |= (unsigned char)(1u << a);
+        return;
+    }
+    if (*key != ':' || bus > B_IDE || !(n = read_number(key + 1, &b)) || key[1 + n] != '.')
+        return;
+    if (bus == B_SCSI && a < 4 && b < 64)
+        p->scsi_unit[a] |= (uint64_t)1 << b;
+    else if (bus == B_SATA && a < 4 && b < 30)
+        p->sata_unit[a] |= (uint32_t)1 << b;
+    else if (bus == B_IDE && a < 2 && b < 2)
+        p->ide |= (unsigned char)(1u << (a * 2 + b));
+}
+
+/* The hash index (the first entry of a key wins) and the device prefixes. */
+static int index_entries(v2d_ctx *ctx)
+{
+    size_t nslots = 16, mask, i;
+
+    while (nslots < ctx->nentries * 2)
+        nslots *= 2;
+    if (!(ctx->slots = vmx__calloc(nslots, sizeof(*ctx->slots))))
+        return v2d_nomem(ctx);
+    ctx->nslots = nslots;
+    mask = nslots - 1;
+    for (i = 0; i < ctx->nentries; i++) {
+        const v2d_entry *e = &ctx->entries[i];
+        size_t s;
+
+        for (s = e->hash & mask; ctx->slots[s]; s = (s + 1) & mask) {
+            const v2d_entry *o = &ctx->entries[ctx->slots[s] - 1];
+
+            if (o->hash == e->hash && cmp_ci(o->key, e->key) == 0)
+                break;
+        }
+        if (!ctx->slots[s])
+            ctx->slots[s] = (uint32_t)(i + 1);
+        note_prefix(&ctx->present, e->key);
+    }
+    return 0;
 }
 
 /* Parse @p text into ctx->entries (replacing what was there). */
 static int parse_text(v2d_ctx *ctx, const char *text, size_t len)
 {
-    reader r = {text, 0, 0, 1, NULL, 0, 0};
-    size_t i, arena_size = 1, off = 0;
-    int rc = 0;
+    reader r;
+    int rc;
 
+    v2d_dispose(ctx);
+    memset(&r, 0, sizeof(r));
     /* virConfReadString works on a C string */
-    r.len = strnlen(text, len);
+    len = strnlen(text, len);
+    if (!(ctx->arena = vmx__malloc(len + 1)))
+        return v2d_nomem(ctx);
+    memcpy(ctx->arena, text, len);
+    ctx->arena[len] = '\0';
+    r.s = ctx->arena;
+    r.len = len;
+    r.line = 1;
     while (r.pos < r.len) {
-        if ((rc = read_statement(ctx, &r)) < 0 || (rc = read_separator(ctx, &r)) < 0)
-            goto out;
+        if ((rc = read_statement(ctx, &r)) < 0 || (rc = read_separator(ctx, &r)) < 0) {
+            vmx__free(r.entries);
+            return rc;
+        }
     }
+    ctx->entries = r.entries;
+    ctx->nentries = r.n;
+    return index_entries(ctx);
+}
 
-    for (i = 0; i < r.nspans; i++)
-        arena_size += r.spans[i].keylen + r.spans[i].valuelen + 2;
-    vmx__free(ctx->arena);
-    vmx__free(ctx->entries);
-    vmx__free(ctx->sorted);
-    ctx->arena = NULL;
-    ctx->sorted = NULL;
-    ctx->nentries = 0;
-    ctx->entries = vmx__calloc(r.nspans ? r.nspans : 1, sizeof(*ctx->entries));
-    ctx->sorted = vmx__calloc(r.nspans ? r.nspans : 1, sizeof(*ctx->sorted));
-    ctx->arena = vmx__malloc(arena_size);
-    if (!ctx->entries || !ctx->sorted || !ctx->arena) {
-        rc = v2d_nomem(ctx);
-        goto out;
-    }
-    for (i = 0; i < r.nspans; i++) {
-        const span *sp = &r.spans[i];
-        char *k = ctx->arena + off, *v;
-
-        memcpy(k, text + sp->key, sp->keylen);
-        k[sp->keylen] = '\0';
-        off += sp->keylen + 1;
-        v = ctx->arena + off;
-        memcpy(v, text + sp->value, sp->valuelen);
-        v[sp->valuelen] = '\0';
-        off += sp->valuelen + 1;
-        ctx->entries[i].key = k;
-        ctx->entries[i].value = v;
-        ctx->entries[i].line = sp->line;
-        ctx->sorted[i] = &ctx->entries[i];
-    }
-    ctx->nentries = r.nspans;
-    qsort(ctx->sorted, ctx->nentries, sizeof(*ctx->sorted), cmp_sorted);
-out:
-    vmx__free(r.spans);
-    return rc;
+/* libxml2 also reports a conversion error on stderr, through its generic
+ * error handler: the caller gets it as a vmx_error instead. The handler is
+ * per thread, so swapping it for the call is safe. */
+static void silent_error(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
 }
 
 /* libvirt's virVMXConvertToUTF8: the whole text through libxml2's handler. */
@@ -331,7 +486,9 @@ static int convert_to_utf8(v2d_ctx *ctx, const char *encoding, const char *text,
 {
     xmlCharEncodingHandlerPtr handler;
     xmlBufferPtr in = NULL, utf8 = NULL;
-    int rc = 0;
+    xmlGenericErrorFunc saved;
+    void *saved_ctx;
+    int rc = 0, converted;
 
     *out = NULL;
     handler = xmlFindCharEncodingHandler(encoding);
@@ -349,7 +506,12 @@ static int convert_to_utf8(v2d_ctx *ctx, const char *encoding, const char *text,
         rc = v2d_nomem(ctx);
         goto out;
     }
-    if (xmlCharEncInFunc(handler, utf8, in) < 0) {
+    saved = xmlGenericError;
+    saved_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, silent_error);
+    converted = xmlCharEncInFunc(handler, utf8, in);
+    xmlSetGenericErrorFunc(saved_ctx, saved);
+    if (converted < 0) {
         rc = v2d_error(ctx, VMX_EPARSE, ".encoding", "text is not valid %s", encoding);
         goto out;
     }
@@ -387,29 +549,75 @@ void v2d_dispose(v2d_ctx *ctx)
 {
     vmx__free(ctx->arena);
     vmx__free(ctx->entries);
-    vmx__free(ctx->sorted);
+    vmx__free(ctx->slots);
     ctx->arena = NULL;
     ctx->entries = NULL;
-    ctx->sorted = NULL;
+    ctx->slots = NULL;
     ctx->nentries = 0;
+    ctx->nslots = 0;
+    memset(&ctx->present, 0, sizeof(ctx->present));
 }
 
 const v2d_entry *v2d_find(const v2d_ctx *ctx, const char *key)
 {
-    size_t lo = 0, hi = ctx->nentries;
+    uint32_t h;
+    size_t mask, s;
 
-    /* lower bound: the first entry whose key is not below @p key */
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
+    if (!ctx->nslots)
+        return NULL;
+    h = key_hash(key);
+    mask = ctx->nslots - 1;
+    for (s = h & mask; ctx->slots[s]; s = (s + 1) & mask) {
+        const v2d_entry *e = &ctx->entries[ctx->slots[s] - 1];
 
-        if (cmp_ci(ctx->sorted[mid]->key, key) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+        if (e->hash == h && cmp_ci(e->key, key) == 0)
+            return e;
     }
-    if (lo < ctx->nentries && cmp_ci(ctx->sorted[lo]->key, key) == 0)
-        return ctx->sorted[lo];
     return NULL;
+}
+
+/* @p v in decimal, without a NUL; returns the digits written. */
+static size_t put_number(char *out, unsigned int v)
+{
+    char tmp[10];
+    size_t n = 0, i;
+
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    return n;
+}
+
+size_t v2d_device_name(char *out, const char *bus, int a, int b)
+{
+    size_t n = strlen(bus);
+
+    memcpy(out, bus, n);
+    n += put_number(out + n, (unsigned int)a);
+    if (b >= 0) {
+        out[n++] = ':';
+        n += put_number(out + n, (unsigned int)b);
+    }
+    out[n] = '\0';
+    return n;
+}
+
+void v2d_key_join(char *out, size_t size, const char *prefix, const char *name)
+{
+    size_t p = strlen(prefix), m = strlen(name);
+
+    if (p > size - 1)
+        p = size - 1;
+    memcpy(out, prefix, p);
+    if (p < size - 1)
+        out[p++] = '.';
+    if (m > size - 1 - p)
+        m = size - 1 - p;
+    memcpy(out + p, name, m);
+    out[p + m] = '\0';
 }
 
 /* -- typed lookups */
@@ -501,10 +709,14 @@ bool v2d_uuid_parse(const char *s, char out[37])
     for (; *s; s++)
         if (!is_space(*s))
             return false;
-    snprintf(out, 37,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], raw[6], raw[7], raw[8],
-             raw[9], raw[10], raw[11], raw[12], raw[13], raw[14], raw[15]);
+    /* canonical 8-4-4-4-12 form */
+    for (i = 0; i < 16; i++) {
+        *out++ = "0123456789abcdef"[raw[i] >> 4];
+        *out++ = "0123456789abcdef"[raw[i] & 15];
+        if (i == 3 || i == 5 || i == 7 || i == 9)
+            *out++ = '-';
+    }
+    *out = '\0';
     return true;
 }
 
@@ -549,7 +761,8 @@ int v2d_key_indices(v2d_ctx *ctx, const char *prefix, long long **out, size_t *n
         char *end;
         long v;
 
-        if (vmx__strncasecmp(key, prefix, plen) != 0)
+        if (vmx__ascii_lower(key[0]) != vmx__ascii_lower(prefix[0]) ||
+            vmx__strncasecmp(key, prefix, plen) != 0)
             continue;
         /* libvirt's virStrToLong_i on the rest: an int, then a '.' */
         p = key + plen;
@@ -562,7 +775,18 @@ int v2d_key_indices(v2d_ctx *ctx, const char *prefix, long long **out, size_t *n
         }
         idx[k++] = v;
     }
-    qsort(idx, k, sizeof(*idx), cmp_ll);
+    if (k <= 8) { /* the usual few: no qsort */
+        for (i = 1; i < k; i++) {
+            long long x = idx[i];
+            size_t j = i;
+
+            for (; j > 0 && idx[j - 1] > x; j--)
+                idx[j] = idx[j - 1];
+            idx[j] = x;
+        }
+    } else {
+        qsort(idx, k, sizeof(*idx), cmp_ll);
+    }
     for (i = 0; i < k; i++)
         if (m == 0 || idx[m - 1] != idx[i])
             idx[m++] = idx[i];

@@ -53,8 +53,11 @@ static bool mac_parse(const char *s, char out[18])
     }
     if ((signed char)*s > ' ')
         return false;
-    snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
-             mac[4], mac[5]);
+    for (i = 0; i < 6; i++) {
+        out[i * 3] = "0123456789abcdef"[mac[i] >> 4];
+        out[i * 3 + 1] = "0123456789abcdef"[mac[i] & 15];
+        out[i * 3 + 2] = i < 5 ? ':' : '\0';
+    }
     return true;
 }
 
@@ -102,7 +105,7 @@ static int parse_ethernet(v2d_ctx *ctx, long long n)
                                              "dvs.portId",
                                              "dvs.portgroupId",
                                              "dvs.connectionId"};
-    char key[NKEYS][64], mac[18] = "", uuid[37];
+    char name[32], key[NKEYS][64], mac[18] = "", uuid[37];
     const char *conn, *addr_type, *gen, *check, *addr, *vdev,
         *netname = NULL, *vnet = NULL, *sw, *portgroup;
     const char *model = NULL;
@@ -113,8 +116,9 @@ static int parse_ethernet(v2d_ctx *ctx, long long n)
     size_t i;
     int rc;
 
+    v2d_device_name(name, "ethernet", (int)n, -1); /* n <= INT_MAX */
     for (i = 0; i < NKEYS; i++)
-        snprintf(key[i], sizeof(key[i]), "ethernet%lld.%s", n, names[i]);
+        v2d_key_join(key[i], sizeof(key[i]), name, names[i]);
     if ((rc = v2d_get_bool(ctx, key[K_PRESENT], &present, false, true)) < 0 ||
         (rc = v2d_get_bool(ctx, key[K_START], &start, true, true)) < 0 || !present)
         return rc;

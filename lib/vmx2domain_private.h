@@ -26,6 +26,7 @@ typedef struct v2d_entry {
     const char *key;    /* NUL-terminated, as spelt in the file */
     const char *value;  /* NUL-terminated UTF-8 */
     unsigned long line; /* 1-based line of the key */
+    uint32_t hash;      /* of the ASCII-folded key, for the index */
 } v2d_entry;
 
 /* Which device prefixes occur in keys (`<prefix>.` in any case, the number
@@ -69,6 +70,14 @@ VMX_INTERNAL void v2d_dispose(v2d_ctx *ctx);
 /* The first entry named @p key (ASCII case ignored), or NULL. */
 VMX_INTERNAL const v2d_entry *v2d_find(const v2d_ctx *ctx, const char *key);
 
+/* Key names without printf: v2d_device_name writes "<bus><a>", or
+ * "<bus><a>:<b>" when @p b >= 0, as "%s%d:%d" would (@p out holds at least
+ * 32 bytes; a, b >= 0) and returns its length; v2d_key_join writes
+ * "<prefix>.<name>" into @p size bytes, cut to fit. */
+VMX_INTERNAL size_t v2d_device_name(char *out, const char *bus, int a, int b);
+VMX_INTERNAL void v2d_key_join(char *out, size_t size, const char *prefix,
+                               const char *name);
+
 /* Typed lookups, as libvirt's virVMXGetConfig*: an absent key gives the
  * default when @p optional, else "missing value". Strings are borrowed from
  * the context. */
@@ -98,6 +107,13 @@ VMX_INTERNAL int v2d_nomem(v2d_ctx *ctx);
 
 /* ASCII case-insensitive equality and suffix test. */
 VMX_INTERNAL bool v2d_streq_ci(const char *a, const char *b);
+
+/* libvirt's virVMXParseConfig over VMX text (@p len bytes), with its checks
+ * and post-parse: the strict, libvirt-compatible conversion. *out is owned by
+ * the caller. vmx_domain_from_vmx() (vmx2domain_tolerant.c) calls it. */
+VMX_INTERNAL int v2d_convert_text(vmx_domain **out, const char *text, size_t len,
+                                  const char *source, const vmx_convert_options *opts,
+                                  vmx_error *err);
 
 /* Devices, in the order libvirt parses them. */
 VMX_INTERNAL int v2d_parse_disks(v2d_ctx *ctx);

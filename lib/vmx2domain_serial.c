@@ -83,17 +83,18 @@ out:
 
 static int parse_serial(v2d_ctx *ctx, int port)
 {
-    char key[5][48];
+    char name[32], key[5][48];
     const char *file_type, *file_name, *endpoint;
     bool present, start;
     vmx_chr *chr;
     int rc;
 
-    snprintf(key[0], sizeof(key[0]), "serial%d.present", port);
-    snprintf(key[1], sizeof(key[1]), "serial%d.startConnected", port);
-    snprintf(key[2], sizeof(key[2]), "serial%d.fileType", port);
-    snprintf(key[3], sizeof(key[3]), "serial%d.fileName", port);
-    snprintf(key[4], sizeof(key[4]), "serial%d.network.endPoint", port);
+    v2d_device_name(name, "serial", port, -1);
+    v2d_key_join(key[0], sizeof(key[0]), name, "present");
+    v2d_key_join(key[1], sizeof(key[1]), name, "startConnected");
+    v2d_key_join(key[2], sizeof(key[2]), name, "fileType");
+    v2d_key_join(key[3], sizeof(key[3]), name, "fileName");
+    v2d_key_join(key[4], sizeof(key[4]), name, "network.endPoint");
     if ((rc = v2d_get_bool(ctx, key[0], &present, false, true)) < 0 ||
         (rc = v2d_get_bool(ctx, key[1], &start, true, true)) < 0 || !present)
         return rc;
@@ -134,24 +135,26 @@ int v2d_parse_serials(v2d_ctx *ctx)
 {
     int port, rc;
 
+    /* a port with no serialN. key reads as absent (see v2d_present) */
     for (port = 0; port < 4; port++)
-        if ((rc = parse_serial(ctx, port)) < 0)
+        if ((ctx->present.serial & (1u << port)) && (rc = parse_serial(ctx, port)) < 0)
             return rc;
     return 0;
 }
 
 static int parse_parallel(v2d_ctx *ctx, int port)
 {
-    char key[4][48];
+    char name[32], key[4][48];
     const char *file_type, *file_name;
     bool present, start;
     vmx_chr *chr;
     int rc;
 
-    snprintf(key[0], sizeof(key[0]), "parallel%d.present", port);
-    snprintf(key[1], sizeof(key[1]), "parallel%d.startConnected", port);
-    snprintf(key[2], sizeof(key[2]), "parallel%d.fileType", port);
-    snprintf(key[3], sizeof(key[3]), "parallel%d.fileName", port);
+    v2d_device_name(name, "parallel", port, -1);
+    v2d_key_join(key[0], sizeof(key[0]), name, "present");
+    v2d_key_join(key[1], sizeof(key[1]), name, "startConnected");
+    v2d_key_join(key[2], sizeof(key[2]), name, "fileType");
+    v2d_key_join(key[3], sizeof(key[3]), name, "fileName");
     if ((rc = v2d_get_bool(ctx, key[0], &present, false, true)) < 0 ||
         (rc = v2d_get_bool(ctx, key[1], &start, true, true)) < 0 || !present)
         return rc;
@@ -179,7 +182,8 @@ int v2d_parse_parallels(v2d_ctx *ctx)
     int port, rc;
 
     for (port = 0; port < 3; port++)
-        if ((rc = parse_parallel(ctx, port)) < 0)
+        if ((ctx->present.parallel & (1u << port)) &&
+            (rc = parse_parallel(ctx, port)) < 0)
             return rc;
     return 0;
 }

@@ -113,6 +113,13 @@ VMX_INTERNAL int vmx__config_add_diag(vmx_config *cfg, vmx_diag_severity severit
                                       const char *code, const char *key, const char *fmt,
                                       ...) __attribute__((format(printf, 7, 8)));
 
+/* -- vmx_parse.c */
+/* Would vmx_config_parse(@buf, @len) with the default options succeed (short
+ * of memory)? 0 when it surely would, 1 when unsure: a quick check that
+ * builds nothing, for callers that only need to know the text is
+ * acceptable (vmx_convert). */
+VMX_INTERNAL int vmx__config_check(const char *buf, size_t len);
+
 /* -- vmx_encoding.c */
 /* Resolve a declared .encoding to an iconv charset, applying the aliases
  * VMware uses that iconv lacks. Sets *utf8 for UTF-8. Returns 0,

@@ -39,25 +39,44 @@ static bool is_ws(char c)
     return c == ' ' || c == '\t' || c == '\r';
 }
 
+/* Copy @n bytes of @src into @dst (@size bytes, NUL-terminated), control
+ * characters as \xNN: error records quote the input, and an escape sequence
+ * in a .vmx file must not reach the user's terminal. */
+static void copy_printable(char *dst, size_t size, const char *src, size_t n)
+{
+    size_t i, o = 0;
+
+    for (i = 0; i < n && o + 1 < size; i++) {
+        unsigned char c = (unsigned char)src[i];
+
+        if (c >= 0x20 && c != 0x7f) {
+            dst[o++] = (char)c;
+        } else if (o + 5 < size) {
+            snprintf(dst + o, 5, "\\x%02x", c);
+            o += 4;
+        } else {
+            break;
+        }
+    }
+    dst[o] = '\0';
+}
+
 /* Record a hard error; @key is @klen bytes, not NUL-terminated. */
 static int fail(parse_ctx *ctx, int code, size_t lineno, const char *key, size_t klen,
                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 static int fail(parse_ctx *ctx, int code, size_t lineno, const char *key, size_t klen,
                 const char *fmt, ...)
 {
-    char msg[VMX_ERROR_MESSAGE_MAX], k[VMX_ERROR_KEY_MAX];
+    char raw[VMX_ERROR_MESSAGE_MAX], msg[VMX_ERROR_MESSAGE_MAX], k[VMX_ERROR_KEY_MAX];
     va_list ap;
 
-    if (klen >= sizeof(k))
-        klen = sizeof(k) - 1;
-    if (klen)
-        memcpy(k, key, klen);
-    k[klen] = '\0';
+    copy_printable(k, sizeof(k), key ? key : "", klen);
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    vsnprintf(raw, sizeof(raw), fmt, ap);
     va_end(ap);
+    copy_printable(msg, sizeof(msg), raw, strlen(raw));
     return vmx_error_set(ctx->err, code, ctx->cfg->source, (unsigned long)lineno,
-                         klen ? k : NULL, "%s", msg);
+                         k[0] ? k : NULL, "%s", msg);
 }
 
 /* Report a diagnostic; with VMX_PARSE_STRICT a @fatal one is a parse error. */
@@ -81,49 +100,72 @@ static int diag(parse_ctx *ctx, bool fatal, vmx_diag_severity sev, size_t lineno
     return 0;
 }
 
-static char *cut(parse_ctx *ctx, const char *s, size_t n, bool *high)
+/* Byte classes of the key scan: where a key stops (VMware: a blank, '=' or
+ * '#'), and the characters libvirt's reader accepts in a key, first
+ * ([A-Za-z.]) and later ([A-Za-z0-9_.:-]). */
+enum { K_STOP = 1, K_FIRST = 2, K_REST = 4 };
+static const unsigned char key_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 6, 0, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+    4, 0, 0, 1, 0, 0, 0, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+    6, 6, 6, 6, 0, 0, 0, 0, 4, 0, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+    6, 6, 6, 6, 6, 6, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+#define FNV_OFFSET 2166136261u
+#define FNV_PRIME 16777619u
+
+/* Does @s (@n bytes) hold a byte >= 0x80? Eight bytes at a time. */
+static bool any_high(const char *s, size_t n)
+{
+    uint64_t acc = 0, w;
+    size_t i = 0;
+
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        acc |= w;
+    }
+    for (; i < n; i++)
+        acc |= (unsigned char)s[i];
+    return (acc & 0x8080808080808080ull) != 0;
+}
+
+static char *cut(parse_ctx *ctx, const char *s, size_t n)
 {
     char *d = ctx->strs;
-    unsigned char acc = 0;
-    size_t i;
 
-    for (i = 0; i < n; i++)
-        acc |= (unsigned char)s[i];
     memcpy(d, s, n);
     d[n] = '\0';
     ctx->strs += n + 1;
-    *high = acc & 0x80;
     return d;
-}
-
-static bool key_char_libvirt(char c, bool first)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.')
-        return true;
-    return !first && ((c >= '0' && c <= '9') || c == '_' || c == ':' || c == '-');
 }
 
 /* Checks of an entry that do not change how it reads. */
 static int style_checks(parse_ctx *ctx, size_t lineno, const char *key, const char *value,
-                        bool high_key, const char *line, const char *kb, const char *ke,
-                        const char *eq, const char *vstart, const char *tail,
-                        const char *end)
+                        size_t vlen, bool key_ok, bool high_key, const char *line,
+                        const char *kb, const char *ke, const char *eq,
+                        const char *vstart, const char *tail, const char *end)
 {
     const char *t = tail;
     size_t i;
     int rc;
 
-    if (!high_key) {
+    if (!key_ok && !high_key) {
         for (i = 0; key[i]; i++)
-            if (!key_char_libvirt(key[i], i == 0))
+            if (!(key_class[(unsigned char)key[i]] & (i == 0 ? K_FIRST : K_REST)))
                 break;
-        if (key[i] &&
-            (rc = diag(ctx, true, VMX_DIAG_WARNING, lineno, 0, "key-syntax", key,
-                       (unsigned char)key[i] < ' ' ? "unusual character \\x%02x in key"
-                                                   : "unusual character '%c' in key",
+        if ((rc = diag(ctx, true, VMX_DIAG_WARNING, lineno, 0, "key-syntax", key,
+                       (unsigned char)key[i] < ' ' || key[i] == 0x7f
+                           ? "unusual character \\x%02x in key"
+                           : "unusual character '%c' in key",
                        (unsigned char)key[i])) < 0)
             return rc;
-    } else if ((rc = diag(ctx, true, VMX_DIAG_WARNING, lineno, 0, "key-syntax", key,
+    } else if (high_key &&
+               (rc = diag(ctx, true, VMX_DIAG_WARNING, lineno, 0, "key-syntax", key,
                           "non-ASCII character in key")) < 0) {
         return rc;
     }
@@ -146,8 +188,10 @@ static int style_checks(parse_ctx *ctx, size_t lineno, const char *key, const ch
         (rc = diag(ctx, false, VMX_DIAG_WARNING, lineno, 0, "trailing-comment", key,
                    "comment after value (VMware drops it when it saves the file)")) < 0)
         return rc;
-    if ((vmx__strcasecmp(value, "true") == 0 && strcmp(value, "TRUE") != 0) ||
-        (vmx__strcasecmp(value, "false") == 0 && strcmp(value, "FALSE") != 0)) {
+    if ((vlen == 4 && vmx__strcasecmp(value, "true") == 0 &&
+         strcmp(value, "TRUE") != 0) ||
+        (vlen == 5 && vmx__strcasecmp(value, "false") == 0 &&
+         strcmp(value, "FALSE") != 0)) {
         char canon[6];
 
         for (i = 0; value[i]; i++)
@@ -208,6 +252,8 @@ static int parse_line(parse_ctx *ctx, vmx_line *l, const char *p, const char *e)
     size_t lineno = l->lineno;
     const char *s = p, *kb, *ke, *eq, *vb, *ve, *vstart, *tail, *t;
     bool quoted = false, unterminated = false, hk, hv;
+    unsigned int kclass, khigh = 0;
+    uint32_t hash = FNV_OFFSET;
     int rc;
 
     while (s < e && is_ws(*s))
@@ -220,9 +266,21 @@ static int parse_line(parse_ctx *ctx, vmx_line *l, const char *p, const char *e)
         l->kind = VMX_LINE_COMMENT;
         return 0;
     }
+    /* One pass over the key: where it ends, its hash (FNV-1a of the
+     * ASCII-lowercased bytes, as vmx__key_hash), non-ASCII bytes, and
+     * whether libvirt would accept it. */
     kb = s;
-    while (s < e && !is_ws(*s) && *s != '=' && *s != '#')
+    kclass = key_class[(unsigned char)*s] & K_FIRST ? K_REST : 0;
+    while (s < e) {
+        unsigned char c = (unsigned char)*s, k = key_class[c];
+
+        if (k & K_STOP)
+            break;
+        kclass &= k;
+        khigh |= c;
+        hash = (hash ^ ((unsigned int)(c - 'A') < 26u ? c | 0x20u : c)) * FNV_PRIME;
         s++;
+    }
     ke = s;
     if (kb == ke)
         return fail(ctx, VMX_EPARSE, lineno, NULL, 0, "missing key before '='");
@@ -292,8 +350,11 @@ static int parse_line(parse_ctx *ctx, vmx_line *l, const char *p, const char *e)
     }
 
     l->kind = VMX_LINE_ENTRY;
-    l->key = cut(ctx, kb, (size_t)(ke - kb), &hk);
-    l->value = cut(ctx, vb, (size_t)(ve - vb), &hv);
+    hk = khigh & 0x80;
+    hv = any_high(vb, (size_t)(ve - vb));
+    l->key = cut(ctx, kb, (size_t)(ke - kb));
+    l->value = cut(ctx, vb, (size_t)(ve - vb));
+    l->hash = hash; /* redone in the second pass if decoding changes the key */
     l->tail_off = (uint32_t)(tail - l->raw);
     l->flags = (uint8_t)((hk ? VMX_LINE_HIGH_KEY : 0) | (hv ? VMX_LINE_HIGH_VALUE : 0) |
                          (unterminated ? VMX_LINE_UNTERMINATED : 0));
@@ -320,8 +381,8 @@ static int parse_line(parse_ctx *ctx, vmx_line *l, const char *p, const char *e)
         if (rc < 0)
             return rc;
     }
-    return style_checks(ctx, lineno, l->key, l->value, hk, p, kb, ke, eq, vstart, tail,
-                        e);
+    return style_checks(ctx, lineno, l->key, l->value, (size_t)(ve - vb), kclass & K_REST,
+                        hk, p, kb, ke, eq, vstart, tail, e);
 }
 
 /* Cut @len bytes of ctx->cfg->raw into lines. */
@@ -417,7 +478,8 @@ static int index_entries(parse_ctx *ctx)
         if ((l->flags & VMX_LINE_HIGH_VALUE) &&
             (rc = decode_field(ctx, l, &l->value, "value")) < 0)
             return rc;
-        l->hash = vmx__key_hash(l->key);
+        if (l->flags & VMX_LINE_HIGH_KEY)
+            l->hash = vmx__key_hash(l->key);
         cfg->entries[cfg->nentries++] = (uint32_t)i;
         prev = vmx__config_index_put(cfg, i, &rc);
         if (rc < 0)
@@ -464,6 +526,75 @@ static int check_options(const vmx_parse_options *opts, parse_ctx *ctx)
         ctx->max_line = UINT32_MAX - 2;
     if (ctx->max_lines > UINT32_MAX - 2)
         ctx->max_lines = UINT32_MAX - 2;
+    return 0;
+}
+
+/* The value of an `.encoding` line as parse_line cuts it (@p s just after
+ * the '=' and its blanks, @p e the line end): does it resolve? */
+static bool check_encoding(const char *s, const char *e)
+{
+    char value[64], charset[64];
+    const char *ve;
+    bool utf8;
+
+    if (s < e && *s == '"') {
+        s++;
+        ve = memchr(s, '"', (size_t)(e - s));
+    } else {
+        for (ve = s; ve < e && !is_ws(*ve) && *ve != '#'; ve++)
+            ;
+    }
+    if (!ve || (size_t)(ve - s) >= sizeof(value))
+        return false;
+    memcpy(value, s, (size_t)(ve - s));
+    value[ve - s] = '\0';
+    return vmx__charset_resolve(charset, sizeof(charset), &utf8, value) == 0;
+}
+
+/* Mirrors the hard errors of parse_owned, split_lines and parse_line with
+ * the default options, without building anything: a line that might fail,
+ * or an `.encoding` that does not resolve, answers "unsure". Keep in step
+ * with parse_line. */
+int vmx__config_check(const char *buf, size_t len)
+{
+    const char *pos = buf, *end = buf + len;
+    size_t nlines = 0;
+
+    if (!len)
+        return 0;
+    if (!buf || len > VMX_PARSE_DEFAULT_MAX_FILE_SIZE || memchr(buf, '\0', len))
+        return 1;
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+        pos += 3;
+    while (pos < end) {
+        const char *nl = memchr(pos, '\n', (size_t)(end - pos));
+        const char *le = nl ? nl : end, *s = pos, *kb, *ke;
+
+        if (nl && le > pos && le[-1] == '\r')
+            le--;
+        if (++nlines > VMX_PARSE_DEFAULT_MAX_ENTRIES ||
+            (size_t)(le - pos) > VMX_PARSE_DEFAULT_MAX_LINE_LENGTH)
+            return 1;
+        while (s < le && is_ws(*s))
+            s++;
+        if (s < le && *s != '#') {
+            for (kb = s; s < le && !(key_class[(unsigned char)*s] & K_STOP); s++)
+                ;
+            ke = s;
+            while (s < le && is_ws(*s))
+                s++;
+            if (kb == ke || s == le || *s != '=')
+                return 1; /* no key, space in key, no '=' */
+            for (s++; s < le && is_ws(*s); s++)
+                ;
+            if (s < le && *s == '"' && !memchr(s + 1, '"', (size_t)(le - s - 1)))
+                return 1; /* unterminated, perhaps tolerated */
+            if (ke - kb == 9 && vmx__strncasecmp(kb, ".encoding", 9) == 0 &&
+                !check_encoding(s, le))
+                return 1;
+        }
+        pos = nl ? nl + 1 : end;
+    }
     return 0;
 }
 

@@ -218,3 +218,51 @@ Test(cli_batch, usage_errors)
     cr_assert(strstr(r.out, "usage: vmxkit batch") != NULL);
     cli_result_dispose(&r);
 }
+
+/* Files left in a directory, "." and ".." aside. */
+static size_t count_entries(const char *rel)
+{
+    char path[512];
+    struct dirent *e;
+    size_t n = 0;
+    DIR *d;
+
+    snprintf(path, sizeof(path), "%s/%s", root, rel);
+    d = opendir(path);
+    cr_assert_not_null(d, "cannot open %s", path);
+    while ((e = readdir(d)))
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+Test(cli_batch, rerun_replaces_outputs_and_leaves_no_temporary_files)
+{
+    char in[256], out[256];
+    cli_result r;
+    char *first, *again;
+
+    snprintf(in, sizeof(in), "%s/in", root);
+    snprintf(out, sizeof(out), "%s/out", root);
+    r = cli_run("batch", "-q", "-t", "xml", "-o", out, "-j", "2", in);
+    cr_assert_eq(r.status, 1, "stderr: %s", r.errout);
+    cli_result_dispose(&r);
+    first = slurp("out/sub/b.xml");
+    cr_assert_not_null(first);
+
+    /* outputs there already are replaced (atomically), a stale one too */
+    write_file("out/a.xml", "stale\n");
+    r = cli_run("batch", "-q", "-t", "xml", "-o", out, "-j", "2", in);
+    cr_assert_eq(r.status, 1, "stderr: %s", r.errout);
+    cli_result_dispose(&r);
+    again = slurp("out/sub/b.xml");
+    cr_assert_str_eq(again, first);
+    free(again);
+    again = slurp("out/a.xml");
+    cr_assert(strncmp(again, "<domain type='vmware'>", 22) == 0, "a.xml: %s", again);
+    free(again);
+    free(first);
+    cr_assert_eq(count_entries("out"), 2, "out/ holds more than a.xml and sub/");
+    cr_assert_eq(count_entries("out/sub"), 2, "out/sub holds more than b.xml and deeper/");
+    cr_assert_eq(count_entries("out/sub/deeper"), 1);
+}

@@ -196,7 +196,7 @@ Test(cli_convert, errors_name_file_line_and_key)
     snprintf(in, sizeof(in), "%s/bad.vmx", dir);
     write_file(in,
                "config.version = \"8\"\nvirtualHW.version = \"4\"\nmemsize = \"lots\"\n");
-    r = cli_run("convert", in);
+    r = cli_run("convert", "--strict", in);
     cr_assert_eq(r.status, 1, "exit %d: %s", r.status, r.errout);
     cr_assert_str_eq(r.out, "");
     snprintf(prefix, sizeof(prefix), "vmxkit: %s:", in);
@@ -224,7 +224,7 @@ Test(cli_convert, bad_input_leaves_no_output_file)
     snprintf(in, sizeof(in), "%s/bad.vmx", dir);
     snprintf(out, sizeof(out), "%s/bad.xml", dir);
     write_file(in, "config.version = \"8\"\nvirtualHW.version = \"2\"\n");
-    r = cli_run("convert", "-o", out, in);
+    r = cli_run("convert", "--strict", "-o", out, in);
     cr_assert_eq(r.status, 1, "exit %d: %s", r.status, r.errout);
     cr_assert_neq(access(out, F_OK), 0, "output file was created");
     cr_assert_eq(dir_entries(dir), 1, "files were left behind");
@@ -243,7 +243,7 @@ Test(cli_convert, bad_input_keeps_an_existing_output_untouched)
     snprintf(out, sizeof(out), "%s/old.xml", dir);
     write_file(in, "virtualHW.version = \"2\"\n");
     write_file(out, "previous contents\n");
-    r = cli_run("convert", "-o", out, in);
+    r = cli_run("convert", "--strict", "-o", out, in);
     cr_assert_eq(r.status, 1, "exit %d: %s", r.status, r.errout);
     got = must_read(out);
     cr_assert_str_eq(got, "previous contents\n");

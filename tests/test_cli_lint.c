@@ -184,6 +184,23 @@ Test(cli_lint, help_and_usage_errors)
     cli_result_dispose(&r);
 }
 
+Test(cli_lint, control_characters_are_escaped)
+{
+    cli_result r = cli_run_stdin("a\x1b[2J = \"1\"\nb\x1b = \"\n", "lint", "-");
+
+    cr_assert_eq(r.status, 1);
+    cr_assert_str_eq(r.out, "<stdin>:2: error: unterminated quoted value [b\\x1b]\n");
+    cli_result_dispose(&r);
+    r = cli_run_stdin("k\x07y = \"1\"\n", "lint", "-");
+    cr_assert_eq(r.status, 0);
+    cr_assert_str_eq(r.out,
+                     "<stdin>:1: warning: unusual character \\x07 in key [k\\x07y]\n");
+    cli_result_dispose(&r);
+    r = cli_run_stdin("k\x07y = \"1\"\n", "lint", "--json", "-");
+    cr_assert_not_null(strstr(r.out, "\"key\": \"k\\u0007y\""), "%s", r.out);
+    cli_result_dispose(&r);
+}
+
 Test(cli_lint, encoding_problems_name_the_line)
 {
     cli_result r = cli_run("lint", "-q", WILD "lanrenlan__Windows_10_x64.vmx");

@@ -34,6 +34,16 @@ Test(core, error_message_is_one_line)
     cr_assert_str_eq(err.message, "a b c");
 }
 
+Test(core, error_escapes_control_characters)
+{
+    vmx_error err = VMX_ERROR_INIT;
+
+    vmx_error_set(&err, VMX_EPARSE, "a\x1b.vmx", 0, "k\x01y", "bad \x1b[2J%s", "\x7f!");
+    cr_assert_str_eq(err.message, "bad \\x1b[2J\\x7f!");
+    cr_assert_str_eq(err.key, "k?y");
+    cr_assert_str_eq(err.source, "a?.vmx");
+}
+
 Test(core, error_without_source_or_key)
 {
     vmx_error err = VMX_ERROR_INIT;

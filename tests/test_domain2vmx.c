@@ -1447,6 +1447,314 @@ Test(domain2vmx, default_mode_ignores_genid_and_extra_keys)
     vmx_domain_free(dom);
 }
 
+/* Convert in lossless mode at @hw and expect success. */
+static char *convert_lossless(const vmx_domain *dom, int hw)
+{
+    vmx_convert_options opts = VMX_CONVERT_OPTIONS_INIT;
+    vmx_error err = VMX_ERROR_INIT;
+    char *out = NULL;
+    int rc;
+
+    opts.flags = VMX_CONVERT_LOSSLESS;
+    opts.hw_version = hw;
+    rc = vmx_domain_to_vmx(&out, NULL, dom, &opts, &err);
+    cr_assert_eq(rc, 0, "rc %d: %s [%s]", rc, err.message, err.key);
+    return out;
+}
+
+Test(domain2vmx, lossless_mode_writes_sata_and_nvme_disks)
+{
+    vmx_domain *dom = new_domain("s");
+    vmx_disk *d;
+    char *out;
+
+    d = add_disk(dom, VMX_DISK_TYPE_FILE, VMX_DISK_DEVICE_DISK, VMX_DISK_BUS_SATA,
+                 "[ds] s/a.vmdk", "sda");
+    d->cache = VMX_DISK_CACHE_WRITETHROUGH;
+    add_disk(dom, VMX_DISK_TYPE_FILE, VMX_DISK_DEVICE_CDROM, VMX_DISK_BUS_SATA,
+             "[ds] s/b.iso", "sdb");
+    /* sata1:0 is sd[30] */
+    add_disk(dom, VMX_DISK_TYPE_BLOCK, VMX_DISK_DEVICE_CDROM, VMX_DISK_BUS_SATA,
+             "/dev/sr0", "sdae");
+    d = add_disk(dom, VMX_DISK_TYPE_FILE, VMX_DISK_DEVICE_DISK, VMX_DISK_BUS_NVME,
+                 "[ds] s/n.vmdk", "vdb");
+    d->transient = true;
+    /* default mode: what libvirt does */
+    expect_error(dom, VMX_EUNSUPPORTED, "devices/disk/target",
+                 "unsupported bus type 'sata' for disk 'sda'");
+    out = convert_lossless(dom, 14);
+    cr_assert_str_eq(out,
+                     HEAD("14", "other",
+                          "s") "memsize = \"4\"\n"
+                               "numvcpus = \"1\"\n"
+                               "sata0.present = \"true\"\n"
+                               "sata1.present = \"true\"\n"
+                               "nvme0.present = \"true\"\n"
+                               "sata0:0.present = \"true\"\n"
+                               "sata0:0.fileName = \"/vmfs/volumes/ds/s/a.vmdk\"\n"
+                               "sata0:0.writeThrough = \"true\"\n"
+                               "sata0:1.present = \"true\"\n"
+                               "sata0:1.deviceType = \"cdrom-image\"\n"
+                               "sata0:1.fileName = \"/vmfs/volumes/ds/s/b.iso\"\n"
+                               "sata1:0.present = \"true\"\n"
+                               "sata1:0.deviceType = \"atapi-cdrom\"\n"
+                               "sata1:0.fileName = \"/dev/sr0\"\n"
+                               "nvme0:1.present = \"true\"\n"
+                               "nvme0:1.fileName = \"/vmfs/volumes/ds/s/n.vmdk\"\n"
+                               "nvme0:1.mode = \"independent-nonpersistent\"\n" NO_FLOPPY
+                               "pciBridge0.present = \"true\"\n"
+                               "pciBridge4.present = \"true\"\n"
+                               "pciBridge4.virtualDev = \"pcieRootPort\"\n"
+                               "pciBridge4.functions = \"8\"\n"
+                               "pciBridge5.present = \"true\"\n"
+                               "pciBridge5.virtualDev = \"pcieRootPort\"\n"
+                               "pciBridge5.functions = \"8\"\n"
+                               "pciBridge6.present = \"true\"\n"
+                               "pciBridge6.virtualDev = \"pcieRootPort\"\n"
+                               "pciBridge6.functions = \"8\"\n"
+                               "pciBridge7.present = \"true\"\n"
+                               "pciBridge7.virtualDev = \"pcieRootPort\"\n"
+                               "pciBridge7.functions = \"8\"\n"
+                               "vmci0.present = \"true\"\n");
+    vmx_free(out);
+    vmx_domain_free(dom);
+}
+
+Test(domain2vmx, lossless_sata_and_nvme_errors)
+{
+    vmx_convert_options opts = VMX_CONVERT_OPTIONS_INIT;
+    vmx_domain *dom = new_domain("s");
+    vmx_disk *d;
+
+    opts.flags = VMX_CONVERT_LOSSLESS;
+    /* sata3:29 is sd[119], the last one */
+    d = add_disk(dom, VMX_DISK_TYPE_FILE, VMX_DISK_DEVICE_DISK, VMX_DISK_BUS_SATA,
+                 "[ds] s/a.vmdk", "sddq");
+    expect_error_opts(dom, &opts, VMX_EUNSUPPORTED, "devices/disk/target",
+                      "sata disk index (parsed from 'sddq') is too large");
+    d->bus = VMX_DISK_BUS_NVME;
+    d->device = VMX_DISK_DEVICE_CDROM;
+    free(d->target);
+    d->target = xstrdup("vda");
+    expect_error_opts(dom, &opts, VMX_EUNSUPPORTED, "devices/disk",
+                      "nvme cdrom 'vda' is not supported, only disks");
+    d->device = VMX_DISK_DEVICE_DISK;
+    d->cache = VMX_DISK_CACHE_NONE;
+    expect_error_opts(dom, &opts, VMX_EUNSUPPORTED, "devices/disk/driver",
+                      "nvme disk 'vda' has unsupported cache mode 'none'");
+    vmx_domain_free(dom);
+}
+
+Test(domain2vmx, lossless_mode_writes_usb_sound_tpm_and_secure_boot)
+{
+    vmx_convert_options opts = VMX_CONVERT_OPTIONS_INIT;
+    vmx_domain *dom = new_domain("u");
+    vmx_sound *snd;
+    char *out;
+
+    add_controller(dom, VMX_CONTROLLER_USB, 0, "nec-xhci");
+    add_controller(dom, VMX_CONTROLLER_USB, 1, "ich9-ehci1");
+    add_controller(dom, VMX_CONTROLLER_USB, 2, NULL); /* libvirt's piix3-uhci */
+    add_controller(dom, VMX_CONTROLLER_USB, 3, "none");
+    snd = vmx_domain_add_sound(dom);
+    cr_assert(snd);
+    snd->model = xstrdup("ich6");
+    dom->tpm = true;
+    dom->firmware = VMX_FIRMWARE_EFI;
+    dom->secure_boot = VMX_TRISTATE_YES;
+    /* default mode: libvirt drops all of them */
+    expect_vmx(dom, 4,
+               HEAD("4", "other", "u") "memsize = \"4\"\nnumvcpus = \"1\"\n" NO_FLOPPY
+                                       "firmware = \"efi\"\n");
+    out = convert_lossless(dom, 4);
+    cr_assert_str_eq(
+        out, HEAD("4", "other", "u") "memsize = \"4\"\nnumvcpus = \"1\"\n" NO_FLOPPY
+                                     "firmware = \"efi\"\n"
+                                     "usb.present = \"true\"\n"
+                                     "ehci.present = \"true\"\n"
+                                     "usb_xhci.present = \"true\"\n"
+                                     "sound.present = \"true\"\n"
+                                     "sound.virtualDev = \"hdaudio\"\n"
+                                     "sound.fileName = \"-1\"\n"
+                                     "sound.autodetect = \"true\"\n"
+                                     "vtpm.present = \"true\"\n"
+                                     "uefi.secureBoot.enabled = \"true\"\n");
+    vmx_free(out);
+
+    opts.flags = VMX_CONVERT_LOSSLESS;
+    free(snd->model);
+    snd->model = xstrdup("ac97");
+    expect_error_opts(dom, &opts, VMX_EUNSUPPORTED, "devices/sound",
+                      "sound model must be 'es1370', 'sb16' or 'ich6', not 'ac97'");
+    cr_assert(vmx_domain_add_sound(dom));
+    expect_error_opts(dom, &opts, VMX_EUNSUPPORTED, "devices/sound",
+                      "multiple sound cards are not supported");
+    dom->nsounds = 0;
+    add_controller(dom, VMX_CONTROLLER_USB, 4, "qusb2");
+    expect_error_opts(dom, &opts, VMX_EUNSUPPORTED, "devices/controller",
+                      "unsupported usb controller model 'qusb2'");
+    dom->nsounds = 2; /* freed with the domain */
+    vmx_domain_free(dom);
+}
+
+Test(domain2vmx, lossless_extra_keys_replace_and_remove_the_writers_lines)
+{
+    vmx_domain *dom = new_domain("a/b");
+    char *out;
+
+    /* the source file's own spelling and values win; NULL: the file had no
+     * such key; a key written twice in the file stays twice */
+    cr_assert_eq(vmx_domain_add_extra(dom, "DisplayName", "a/b"), 0);
+    cr_assert_eq(vmx_domain_add_extra(dom, "virtualHW.version", "19"), 0);
+    cr_assert_eq(vmx_domain_add_extra(dom, "floppy1.present", "x"), 0);
+    free(dom->extra_values[2]);
+    dom->extra_values[2] = NULL;
+    cr_assert_eq(vmx_domain_add_extra(dom, "memsize", "4"), 0);
+    cr_assert_eq(vmx_domain_add_extra(dom, "memsize", "8"), 0);
+    cr_assert_eq(vmx_domain_add_extra(dom, "tools.syncTime", "TRUE"), 0);
+    out = convert_lossless(dom, 4);
+    cr_assert_str_eq(out,
+                     ".encoding = \"UTF-8\"\n"
+                     "config.version = \"8\"\n"
+                     "guestOS = \"other\"\n"
+                     "uuid.bios = \"56 4d 9b ef ac d9 b4 e0-c8 f0 ae a8 b9 10 35 15\"\n"
+                     "numvcpus = \"1\"\n"
+                     "floppy0.present = \"false\"\n"
+                     "DisplayName = \"a/b\"\n"
+                     "virtualHW.version = \"19\"\n"
+                     "memsize = \"4\"\n"
+                     "memsize = \"8\"\n"
+                     "tools.syncTime = \"TRUE\"\n");
+    vmx_free(out);
+    vmx_domain_free(dom);
+}
+
+Test(domain2vmx, lossless_encoding_follows_the_extra_keys)
+{
+    vmx_domain *dom = new_domain("caf\xc3\xa9");
+    char *out;
+
+    /* the source file had no .encoding: none is written */
+    cr_assert_eq(vmx_domain_add_extra(dom, ".encoding", "x"), 0);
+    free(dom->extra_values[0]);
+    dom->extra_values[0] = NULL;
+    out = convert_lossless(dom, 4);
+    cr_assert(strncmp(out, "config.version = \"8\"\n", 21) == 0, "%s", out);
+    vmx_free(out);
+
+    /* a charset: the text is converted to it */
+    free(dom->extra_values[0]);
+    dom->extra_values[0] = xstrdup("windows-1252");
+    out = convert_lossless(dom, 4);
+    cr_assert(strncmp(out, ".encoding = \"windows-1252\"\n", 27) == 0, "%s", out);
+    cr_assert(strstr(out, "displayName = \"caf\xe9\"\n"), "%s", out);
+    vmx_free(out);
+
+    /* UTF-8 as the file spelt it */
+    free(dom->extra_values[0]);
+    dom->extra_values[0] = xstrdup("utf-8");
+    out = convert_lossless(dom, 4);
+    cr_assert(strncmp(out, ".encoding = \"utf-8\"\nconfig.version", 34) == 0, "%s", out);
+    vmx_free(out);
+
+    /* a charset that cannot hold the text: it stays UTF-8 */
+    free(dom->name);
+    dom->name = xstrdup("\xe2\x82\xac\xe4\xb8\xad");
+    free(dom->extra_values[0]);
+    dom->extra_values[0] = xstrdup("windows-1252");
+    out = convert_lossless(dom, 4);
+    cr_assert(strncmp(out, ".encoding = \"UTF-8\"\n", 20) == 0, "%s", out);
+    vmx_free(out);
+    vmx_domain_free(dom);
+}
+
+Test(domain2vmx, lossless_mode_writes_what_libvirt_refuses)
+{
+    vmx_domain *dom = new_domain("x");
+    vmx_disk *d;
+    char *out;
+    int i;
+
+    free(dom->name);
+    dom->name = NULL;
+    dom->vcpus = 6;
+    dom->sockets = 1;
+    dom->cores = 4;
+    /* a raw image, a name the datastore mapping refuses, a SCSI address of
+     * the 64-unit bus, a CD-ROM drive without file */
+    add_disk(dom, VMX_DISK_TYPE_FILE, VMX_DISK_DEVICE_DISK, VMX_DISK_BUS_IDE,
+             "/vm/root.raw", "hda");
+    add_disk(dom, VMX_DISK_TYPE_FILE, VMX_DISK_DEVICE_DISK, VMX_DISK_BUS_SCSI,
+             "[] ds2/x.vmdk", "sda");
+    d = add_disk(dom, VMX_DISK_TYPE_FILE, VMX_DISK_DEVICE_DISK, VMX_DISK_BUS_SCSI,
+                 "[ds] x/y.vmdk", "sdp");
+    d->has_address = true;
+    d->addr_unit = 16;
+    add_disk(dom, VMX_DISK_TYPE_BLOCK, VMX_DISK_DEVICE_LUN, VMX_DISK_BUS_SCSI, NULL,
+             "sdb");
+    for (i = 0; i < 5; i++)
+        add_net(dom, VMX_NET_USER, "00:0c:29:00:00:01", NULL, NULL);
+    expect_error(dom, VMX_EINVAL, "name", "missing value");
+    out = convert_lossless(dom, 4);
+    cr_assert(strstr(out,
+                     "uuid.bios = \"56 4d 9b ef ac d9 b4 e0-c8 f0 ae a8 b9 10 35 15\"\n"
+                     "memsize = \"4\"\nnumvcpus = \"6\"\n"
+                     "cpuid.coresPerSocket = \"4\"\n"),
+              "%s", out);
+    cr_assert_null(strstr(out, "displayName"), "%s", out);
+    cr_assert(strstr(out, "ide0:0.fileName = \"/vm/root.raw\"\n"), "%s", out);
+    cr_assert(strstr(out, "scsi0:0.fileName = \"[] ds2/x.vmdk\"\n"), "%s", out);
+    cr_assert(strstr(out, "scsi0:16.present = \"true\"\n"), "%s", out);
+    cr_assert(strstr(out, "scsi0:1.present = \"true\"\n"
+                          "scsi0:1.deviceType = \"cdrom-raw\"\n"
+                          "floppy0.present"),
+              "%s", out);
+    cr_assert(strstr(out, "ethernet4.present = \"true\"\n"), "%s", out);
+    vmx_free(out);
+    vmx_domain_free(dom);
+}
+
+Test(domain2vmx, lossless_allocation_failures_are_reported)
+{
+    vmx_convert_options opts = VMX_CONVERT_OPTIONS_INIT;
+    vmx_domain *dom = new_domain("caf\xc3\xa9");
+    char *expected;
+    long n;
+    int failures = 0;
+
+    add_disk(dom, VMX_DISK_TYPE_FILE, VMX_DISK_DEVICE_DISK, VMX_DISK_BUS_SATA,
+             "[ds] s/a.vmdk", "sda");
+    add_controller(dom, VMX_CONTROLLER_USB, 0, "ehci");
+    cr_assert_eq(vmx_domain_add_extra(dom, ".encoding", "windows-1252"), 0);
+    cr_assert_eq(vmx_domain_add_extra(dom, "memsize", "8"), 0);
+    expected = convert_lossless(dom, 10);
+    opts.flags = VMX_CONVERT_LOSSLESS;
+    opts.hw_version = 10;
+    for (n = 1; n < 400; n++) {
+        vmx_error err = VMX_ERROR_INIT;
+        char *out = NULL;
+        int rc;
+
+        vmx__alloc_fail_after(n);
+        rc = vmx_domain_to_vmx(&out, NULL, dom, &opts, &err);
+        vmx__alloc_fail_after(0);
+        if (rc == 0) {
+            cr_assert_str_eq(out, expected, "allocation %ld", n);
+            vmx_free(out);
+            break;
+        }
+        cr_assert_eq(rc, VMX_ENOMEM, "allocation %ld: rc %d (%s)", n, rc, err.message);
+        cr_assert_eq(err.code, VMX_ENOMEM);
+        cr_assert_null(out);
+        failures++;
+    }
+    cr_assert_lt(n, 400);
+    cr_assert_gt(failures, 3);
+    cr_assert(strstr(expected, "displayName = \"caf\xe9\"\n"), "%s", expected);
+    vmx_free(expected);
+    vmx_domain_free(dom);
+}
+
 /* ---- API contract ---- */
 
 Test(domain2vmx, invalid_arguments)

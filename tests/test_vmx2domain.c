@@ -40,13 +40,18 @@ static vmx_domain *convert_ok(const char *text)
 }
 
 /* Convert @text, which must fail with @code about @key at @line, with a
- * message containing @msg. */
+ * message containing @msg. libvirt's checks: strict mode (the default mode
+ * converts what libvirt rejects, see test_lossless.c). */
 static void convert_fails(const char *text, int code, const char *key, unsigned long line,
                           const char *msg)
 {
+    vmx_convert_options opts = VMX_CONVERT_OPTIONS_INIT;
     vmx_error err = VMX_ERROR_INIT;
     vmx_domain *dom = NULL;
-    int rc = convert_opts(text, NULL, &dom, &err);
+    int rc;
+
+    opts.flags = VMX_CONVERT_STRICT;
+    rc = convert_opts(text, &opts, &dom, &err);
 
     cr_assert_eq(rc, code, "rc %d, expected %d (%s [%s])", rc, code, err.message,
                  err.key);

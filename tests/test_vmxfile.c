@@ -594,6 +594,20 @@ Test(vmxfile, nul_byte_is_an_error)
     cr_assert_str_eq(err.message, "NUL byte in line");
 }
 
+Test(vmxfile, error_records_escape_control_characters)
+{
+    static const char key[] = "a = \"1\"\nkey\x1b[2J\n";
+    static const char enc[] = ".encoding = \"x\x07y\"\n";
+    vmx_error err = VMX_ERROR_INIT;
+
+    cr_assert_eq(parse_err(key, sizeof(key) - 1, NULL, &err), VMX_EPARSE);
+    cr_assert_str_eq(err.key, "key\\x1b[2J");
+    cr_assert_str_eq(err.message, "missing '=' after key");
+    vmx_error_clear(&err);
+    cr_assert_eq(parse_err(enc, sizeof(enc) - 1, NULL, &err), VMX_EPARSE);
+    cr_assert_str_eq(err.message, "unknown encoding 'x\\x07y'");
+}
+
 Test(vmxfile, line_longer_than_the_limit)
 {
     size_t n = 65536 + 20;

@@ -31,10 +31,26 @@ typedef enum vmx_datastore_map {
 /** Conversion flags. */
 enum {
     /** Keep what libvirt drops (see the beyond-libvirt mode). */
-    VMX_CONVERT_LOSSLESS = 1u << 0
+    VMX_CONVERT_LOSSLESS = 1u << 0,
+    /** VMX -> domain: reject what libvirt's VMX driver rejects, with its
+     *  error, instead of converting what can be converted. */
+    VMX_CONVERT_STRICT = 1u << 1
 };
 
 #define VMX_CONVERT_OPTIONS_VERSION 1
+
+/**
+ * Told about one VMX key that vmx_domain_from_vmx() does not map: converting
+ * the domain back to VMX would not write the key with this value (ASCII case
+ * ignored). See doc/lossless.md.
+ * @param source   the config's name (vmx_config_source()), may be NULL
+ * @param line     the key's 1-based line
+ * @param key      the key as spelt in the file, borrowed for the call
+ * @param value    its value (UTF-8), borrowed for the call
+ * @param payload  vmx_convert_options.on_unmapped_payload
+ */
+typedef void (*vmx_unmapped_key_cb)(const char *source, unsigned long line,
+                                    const char *key, const char *value, void *payload);
 
 /** Options of every conversion; VMX_CONVERT_OPTIONS_INIT gives the defaults. */
 typedef struct vmx_convert_options {
@@ -46,16 +62,27 @@ typedef struct vmx_convert_options {
     vmx_datastore_map datastore_map;
     const char *scsi_model;       /**< SCSI controller model when none is given
                                        (XML -> VMX); NULL means "lsilogic" */
+    /** VMX -> domain: called for each key not mapped, in file order, after a
+     *  successful conversion; NULL for none. */
+    vmx_unmapped_key_cb on_unmapped;
+    void *on_unmapped_payload;    /**< passed to on_unmapped */
 } vmx_convert_options;
 
 #define VMX_CONVERT_OPTIONS_INIT                                                     \
-    {VMX_CONVERT_OPTIONS_VERSION, 0, 4, NULL, NULL, VMX_DATASTORE_MAP_LIBVIRT, NULL}
+    {VMX_CONVERT_OPTIONS_VERSION, 0, 4, NULL, NULL, VMX_DATASTORE_MAP_LIBVIRT, NULL, NULL, NULL}
 
 /**
  * Build a domain from a parsed VMX file, as libvirt's virVMXParseConfig does.
+ *
+ * Where libvirt accepts the file the domain is what libvirt builds. Where it
+ * rejects it, the entries it refuses are repaired or left out and the rest is
+ * mapped as well as libvirt's schema allows (doc/lossless.md), unless
+ * VMX_CONVERT_STRICT asks for libvirt's error. With
+ * VMX_CONVERT_LOSSLESS, what libvirt drops is mapped too and every key the
+ * domain does not carry is kept in its extra keys.
  * @param out   receives the domain, owned by the caller (vmx_domain_free)
- * @return 0, VMX_EPARSE / VMX_EINVAL (with key and line), VMX_EUNSUPPORTED,
- *         VMX_ENOMEM.
+ * @return 0, VMX_EPARSE / VMX_EINVAL (with key and line), VMX_EUNSUPPORTED
+ *         (an encrypted configuration), VMX_ENOMEM.
  */
 VMX_EXTERN int vmx_domain_from_vmx(vmx_domain **out, const vmx_config *cfg,
                                    const vmx_convert_options *opts, vmx_error *err);

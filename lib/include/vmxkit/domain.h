@@ -261,7 +261,15 @@ typedef struct vmx_domain {
      * the fields above: disks and controllers on the SATA and NVMe buses,
      * USB controllers (VMX_CONTROLLER_USB, model "piix3-uhci" for `usb`,
      * "ehci" for `ehci`, "nec-xhci" for `usb_xhci`), guest_os, and
-     * extra_keys/extra_values with every VMX key that is not mapped. */
+     * extra_keys/extra_values with every VMX key that is not mapped.
+     *
+     * Lossless extra keys: vmx_domain_from_vmx() keeps every entry that
+     * vmx_domain_to_vmx() (lossless mode, the file's virtualHW.version)
+     * would not write byte for byte, with all occurrences of its key, in
+     * file order (virtualHW.version is always one of them); then, with a
+     * NULL value, each key that writer adds and the file lacks. For a
+     * lossless domain -> VMX: the keys named by extras replace what the
+     * model writes for them (any case), a NULL value leaving the key out. */
     vmx_sound *sounds;         size_t nsounds;
     /** `vtpm.present`: a virtual TPM 2.0, libvirt `<tpm model='tpm-crb'>`
      *  with an emulator backend of version 2.0. */

@@ -12,5 +12,6 @@
 #include "vmxkit/domain.h"
 #include "vmxkit/convert.h"
 #include "vmxkit/yaml.h"
+#include "vmxkit/roundtrip.h"
 
 #endif
