@@ -8,10 +8,10 @@
  *                                          COUNT copies of the files, round
  *                                          robin, as DIR/N-NAME
  *   vmxkit-bench time REPEAT OUTDIR CMD [ARGS...]
- *                                          run CMD REPEAT times, each with
- *                                          OUTDIR emptied first (not timed);
- *                                          print the best wall time and that
- *                                          run's CPU time
+ *                                          run CMD REPEAT times, "@OUT@" in
+ *                                          ARGS standing for a fresh
+ *                                          OUTDIR/N each time; print the best
+ *                                          wall time and that run's CPU time
  *
  * Inputs of `convert` are grouped by extension: .vmx files are timed for
  * VMX->XML and VMX->YAML, .xml files for XML->VMX; YAML inputs for YAML->VMX
@@ -200,7 +200,8 @@ static int cmd_replicate(int argc, char **argv)
     return 0;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+static int remove_entry(const char *path, const struct stat *st, int flag,
+                        struct FTW *ftw)
 {
     (void)st;
     (void)flag;
@@ -213,25 +214,38 @@ static double timeval_s(struct timeval tv)
     return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 
-/* Run CMD REPEAT times, OUTDIR emptied before each run; the best wall time
- * is the figure least disturbed by other load on the machine. */
-static int cmd_time(char **argv)
+/* Run CMD REPEAT times, each run into a fresh directory OUTDIR/N that
+ * replaces "@OUT@" in the arguments; OUTDIR is removed at the end unless
+ * BENCH_KEEP is set. Nothing is deleted between runs: ext4 skips inodes freed in the last
+ * 30 s when it allocates, which makes creating files after a large delete many times
+ * slower. The best wall time is the figure least disturbed by other load on
+ * the machine. */
+static int cmd_time(int argc, char **argv)
 {
-    int repeat = (int)strtol(argv[0], NULL, 10), i;
+    int repeat = (int)strtol(argv[0], NULL, 10), i, a;
     const char *outdir = argv[1];
     double best = -1, best_user = 0, best_sys = 0;
+    char **args = calloc((size_t)argc, sizeof(*args));
 
+    if (!args || (mkdir(outdir, 0777) < 0 && errno != EEXIST)) {
+        fprintf(stderr, "%s: %s\n", outdir, strerror(errno));
+        return 1;
+    }
     for (i = 0; i < (repeat > 0 ? repeat : 1); i++) {
+        char run[4096];
         struct rusage ru;
         int status;
         double t0, t;
         pid_t pid;
 
-        nftw(outdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-        if (mkdir(outdir, 0777) < 0 && errno != EEXIST) {
-            fprintf(stderr, "%s: %s\n", outdir, strerror(errno));
+        snprintf(run, sizeof(run), "%s/%d", outdir, i);
+        if (mkdir(run, 0777) < 0) {
+            fprintf(stderr, "%s: %s\n", run, strerror(errno));
             return 1;
         }
+        for (a = 2; a < argc; a++)
+            args[a - 2] = strcmp(argv[a], "@OUT@") == 0 ? run : argv[a];
+        args[argc - 2] = NULL;
         t0 = now();
         pid = fork();
         if (pid == 0) {
@@ -241,14 +255,14 @@ static int cmd_time(char **argv)
                 dup2(null, STDOUT_FILENO);
                 dup2(null, STDERR_FILENO);
             }
-            execvp(argv[2], argv + 2);
+            execvp(args[0], args);
             _exit(127);
         }
         if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)
             return 1;
         t = now() - t0;
         if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-            fprintf(stderr, "%s: cannot run\n", argv[2]);
+            fprintf(stderr, "%s: cannot run\n", args[0]);
             return 1;
         }
         if (best < 0 || t < best) {
@@ -257,7 +271,9 @@ static int cmd_time(char **argv)
             best_sys = timeval_s(ru.ru_stime);
         }
     }
-    nftw(outdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    if (!getenv("BENCH_KEEP"))
+        nftw(outdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free(args);
     printf("seconds=%.3f user=%.3f sys=%.3f\n", best, best_user, best_sys);
     return 0;
 }
@@ -273,7 +289,7 @@ int main(int argc, char **argv)
     if (argc >= 5 && strcmp(argv[1], "replicate") == 0)
         return cmd_replicate(argc - 2, argv + 2);
     if (argc >= 5 && strcmp(argv[1], "time") == 0)
-        return cmd_time(argv + 2);
+        return cmd_time(argc - 2, argv + 2);
     fprintf(stderr, "usage: vmxkit-bench convert SECONDS FILE...\n"
                     "       vmxkit-bench copy OUTDIR FILE...\n"
                     "       vmxkit-bench rss CMD [ARGS...]\n"

@@ -122,16 +122,25 @@ static int make_parents(const char *path)
     return 0;
 }
 
+/* "OUTDIR/REL" with REL's extension replaced by the output format's. */
 static char *join_output(const batch *b, const char *rel)
 {
     const char *ext = vmx_format_extension(b->to);
     const char *dot = strrchr(rel, '.'), *slash = strrchr(rel, '/');
     size_t stem = (dot && (!slash || dot > slash)) ? (size_t)(dot - rel) : strlen(rel);
-    size_t n = strlen(b->outdir) + stem + strlen(ext) + 3;
-    char *out = malloc(n);
+    size_t d = strlen(b->outdir), e = strlen(ext);
+    char *out = malloc(d + stem + e + 3), *p;
 
-    if (out)
-        snprintf(out, n, "%s/%.*s.%s", b->outdir, (int)stem, rel, ext);
+    if (!out)
+        return NULL;
+    p = out;
+    memcpy(p, b->outdir, d);
+    p += d;
+    *p++ = '/';
+    memcpy(p, rel, stem);
+    p += stem;
+    *p++ = '.';
+    memcpy(p, ext, e + 1);
     return out;
 }
 
@@ -370,7 +379,7 @@ static void *worker(void *arg)
 
     for (;;) {
         job j;
-        result r;
+        result *r;
 
         pthread_mutex_lock(&b->lock);
         while (b->qlen == 0 && !b->closed)
@@ -389,14 +398,16 @@ static void *worker(void *arg)
             pthread_cond_signal(&b->can_push);
         pthread_mutex_unlock(&b->lock);
 
-        memset(&r, 0, sizeof(r));
-        run_job(b, &j, &r, &ib);
+        /* The job's window slot is free and cleared: its previous result was
+         * reported before the job was queued (see push_job). Only `done`
+         * is read by other threads, and it is set under the lock. */
+        r = &b->window[j.seq % WINDOW];
+        run_job(b, &j, r, &ib);
 
         pthread_mutex_lock(&b->lock);
-        r.done = true;
-        r.input = j.input;
-        r.output = j.output;
-        b->window[j.seq % WINDOW] = r;
+        r->input = j.input;
+        r->output = j.output;
+        r->done = true;
         drain_window(b);
         pthread_mutex_unlock(&b->lock);
     }
@@ -437,6 +448,24 @@ static bool wanted_input(const batch *b, const char *name, vmx_format *from)
     return true;
 }
 
+/* "A/B" (just "B" when A is empty) into @out, cut to @size as snprintf
+ * would: the walk builds two such paths per file. */
+static void join_path(char *out, size_t size, const char *a, size_t alen, const char *b)
+{
+    size_t blen = strlen(b), n = 0;
+
+    if (alen) {
+        n = alen < size - 1 ? alen : size - 1;
+        memcpy(out, a, n);
+        if (n < size - 1)
+            out[n++] = '/';
+    }
+    if (blen > size - 1 - n)
+        blen = size - 1 - n;
+    memcpy(out + n, b, blen);
+    out[n + blen] = '\0';
+}
+
 typedef struct dir_entry {
     char *name;
     unsigned char type; /* d_type: DT_UNKNOWN asks lstat */
@@ -455,7 +484,7 @@ static unsigned long walk_dir(batch *b, const char *dir, const char *rel, bool c
     DIR *d;
     struct dirent *e;
     dir_entry *names = NULL;
-    size_t n = 0, cap = 0, i;
+    size_t n = 0, cap = 0, i, dirlen = strlen(dir), rellen = strlen(rel);
     unsigned long found = 0;
 
     if (depth > 64 || !(d = opendir(dir)))
@@ -491,8 +520,8 @@ static unsigned long walk_dir(batch *b, const char *dir, const char *rel, bool c
         struct stat st;
         vmx_format from;
 
-        snprintf(path, sizeof(path), "%s/%s", dir, names[i].name);
-        snprintf(sub, sizeof(sub), "%s%s%s", rel, rel[0] ? "/" : "", names[i].name);
+        join_path(path, sizeof(path), dir, dirlen, names[i].name);
+        join_path(sub, sizeof(sub), rel, rellen, names[i].name);
         /* the directory entry's type spares an lstat per file */
         if (type == DT_UNKNOWN) {
             if (lstat(path, &st) < 0)

@@ -73,6 +73,9 @@ static inline int fuzz_streq(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
+/* The error of the last failed fuzz_convert(), for messages. */
+static vmx_error fuzz_last_error;
+
 /* vmx_convert with the default options plus @flags. Returns the output, or
  * NULL after a clean error (its code in *rcp when @rcp is not NULL). */
 static inline char *fuzz_convert(const char *in, size_t len, vmx_format from,
@@ -92,6 +95,7 @@ static inline char *fuzz_convert(const char *in, size_t len, vmx_format from,
     if (rc < 0) {
         fuzz_check_error(rc, &err);
         FUZZ_CHECK(out == NULL, "output returned with an error");
+        fuzz_last_error = err;
         return NULL;
     }
     FUZZ_CHECK(out != NULL && out[*outlen] == '\0' && strlen(out) == *outlen,
@@ -116,22 +120,26 @@ static inline void fuzz_check_own_xml(const char *xml, size_t len, unsigned int 
     c = fuzz_convert(b, blen, VMX_FORMAT_XML, VMX_FORMAT_XML, flags, &clen, &rc);
     if (rc == VMX_ENOMEM)
         goto out;
-    FUZZ_CHECK(c != NULL, "own XML output refused (%d):\n%s", rc, b);
+    FUZZ_CHECK(c != NULL, "own XML output refused (%d: %lu: %s [%s]):\n%s", rc, fuzz_last_error.line,
+               fuzz_last_error.message, fuzz_last_error.key, b);
     d = fuzz_convert(c, clen, VMX_FORMAT_XML, VMX_FORMAT_XML, flags, &dlen, &rc);
     if (rc == VMX_ENOMEM)
         goto out;
-    FUZZ_CHECK(d != NULL, "own XML output refused (%d):\n%s", rc, c);
+    FUZZ_CHECK(d != NULL, "own XML output refused (%d: %lu: %s [%s]):\n%s", rc, fuzz_last_error.line,
+               fuzz_last_error.message, fuzz_last_error.key, c);
     FUZZ_CHECK(dlen == clen && memcmp(c, d, clen) == 0,
                "XML is not stable:\n%s\n---- then\n%s", c, d);
     yaml = fuzz_convert(c, clen, VMX_FORMAT_XML, VMX_FORMAT_YAML, flags, &yamllen, &rc);
     if (rc == VMX_ENOMEM)
         goto out;
-    FUZZ_CHECK(yaml != NULL, "XML refused as YAML (%d):\n%s", rc, c);
+    FUZZ_CHECK(yaml != NULL, "XML refused as YAML (%d: %lu: %s [%s]):\n%s", rc, fuzz_last_error.line,
+               fuzz_last_error.message, fuzz_last_error.key, c);
     back = fuzz_convert(yaml, yamllen, VMX_FORMAT_YAML, VMX_FORMAT_XML, flags, &backlen,
                         &rc);
     if (rc == VMX_ENOMEM)
         goto out;
-    FUZZ_CHECK(back != NULL, "own YAML refused (%d):\n%s", rc, yaml);
+    FUZZ_CHECK(back != NULL, "own YAML refused (%d: %lu: %s [%s]):\n%s", rc, fuzz_last_error.line,
+               fuzz_last_error.message, fuzz_last_error.key, yaml);
     FUZZ_CHECK(backlen == clen && memcmp(back, c, clen) == 0,
                "XML -> YAML -> XML differs:\n%s\n---- YAML\n%s\n---- then\n%s", c, yaml,
                back);
@@ -154,7 +162,8 @@ static inline void fuzz_check_own_yaml(const char *yaml, size_t len, unsigned in
                          &rc);
     if (rc == VMX_ENOMEM)
         return;
-    FUZZ_CHECK(again != NULL, "own YAML output refused (%d):\n%s", rc, yaml);
+    FUZZ_CHECK(again != NULL, "own YAML output refused (%d: %lu: %s [%s]):\n%s", rc, fuzz_last_error.line,
+               fuzz_last_error.message, fuzz_last_error.key, yaml);
     FUZZ_CHECK(againlen == len && memcmp(again, yaml, len) == 0,
                "YAML is not a fixpoint:\n%s\n---- then\n%s", yaml, again);
     vmx_free(again);

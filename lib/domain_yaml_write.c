@@ -26,7 +26,7 @@ typedef enum scalar_style {
 
 typedef struct writer {
     vmx_buf buf;
-    bool dash;       /* the next key line starts a sequence item */
+    bool dash; /* the next key line starts a sequence item */
     char path[VMX_ERROR_KEY_MAX];
     size_t pathlen;
     vmx_error *err;
@@ -180,10 +180,9 @@ static bool timestamp_like(const char *s)
 static bool special_plain(const char *s)
 {
     static const char *const words[] = {
-        "~",    "null", "Null",  "NULL",  "y",     "Y",     "yes", "Yes", "YES",
-        "n",    "N",    "no",    "No",    "NO",    "true",  "True", "TRUE", "false",
-        "False", "FALSE", "on",  "On",    "ON",    "off",   "Off", "OFF", "<<",
-        "="};
+        "~",  "null", "Null", "NULL", "y",    "Y",    "yes",  "Yes",   "YES",   "n",
+        "N",  "no",   "No",   "NO",   "true", "True", "TRUE", "false", "False", "FALSE",
+        "on", "On",   "ON",   "off",  "Off",  "OFF",  "<<",   "="};
     size_t i;
 
     for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
@@ -309,8 +308,7 @@ static scalar_style choose_style(const char *s, bool allow_block)
     if (len == 0)
         return STYLE_SINGLE;
     if (is_indicator(s[0]) || s[len - 1] == ' ' || s[len - 1] == ':' ||
-        strncmp(s, "---", 3) == 0 || strncmp(s, "...", 3) == 0 ||
-        special_plain(s))
+        strncmp(s, "---", 3) == 0 || strncmp(s, "...", 3) == 0 || special_plain(s))
         plain = false;
     while (i < len) {
         if (!utf8_next(u, len, &i, &cp))

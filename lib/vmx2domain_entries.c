@@ -139,12 +139,28 @@ static bool is_alpha(char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* The index hashes keys with FNV-1a over c | 0x20: ASCII letters fold to
- * lower case, and keys equal but for ASCII case hash alike (a coarser
- * folding than vmx__ascii_lower, which cmp_ci then applies). */
-#define FNV_OFFSET 2166136261u
-#define FNV_PRIME 16777619u
-#define FOLD(c) ((unsigned char)((c) | 0x20))
+/* The index hashes keys eight bytes at a time, each byte ORed with 0x20:
+ * ASCII letters fold to lower case, so keys equal but for ASCII case hash
+ * alike (a coarser folding than vmx__ascii_lower, which cmp_ci then
+ * applies). @p n is the key's length; no byte past it is read. */
+static uint32_t hash_key(const char *s, size_t n)
+{
+    const uint64_t fold = 0x2020202020202020ull;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
+
+    for (; n >= 8; s += 8, n -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ (w | fold)) * 0xff51afd7ed558ccdull;
+        h ^= h >> 29;
+    }
+    if (n) {
+        for (w = 0; n > 0; n--)
+            w = (w << 8) | (unsigned char)s[n - 1];
+        h = (h ^ (w | fold)) * 0xff51afd7ed558ccdull;
+        h ^= h >> 29;
+    }
+    return (uint32_t)(h ^ (h >> 32));
+}
 
 /* @key is @keylen bytes, not NUL-terminated (NULL for none). */
 static int syntax_error(v2d_ctx *ctx, const reader *r, const char *key, size_t keylen,
@@ -245,7 +261,6 @@ static int add_entry(v2d_ctx *ctx, reader *r, const span *sp)
 static int read_statement(v2d_ctx *ctx, reader *r)
 {
     span sp = {0, 0, 0, 0, 0, 0};
-    uint32_t h;
     char c;
     int rc;
 
@@ -259,11 +274,10 @@ static int read_statement(v2d_ctx *ctx, reader *r)
         return syntax_error(ctx, r, NULL, 0, "expecting a key");
     sp.key = r->pos;
     sp.line = r->line;
-    /* the index's hash on the way */
-    for (h = FNV_OFFSET; char_class_of(c = r->s[r->pos]) & C_NAME; r->pos++)
-        h = (h ^ FOLD(c)) * FNV_PRIME;
+    while (char_class_of(r->s[r->pos]) & C_NAME)
+        r->pos++;
     sp.keylen = r->pos - sp.key;
-    sp.hash = h;
+    sp.hash = hash_key(r->s + sp.key, sp.keylen);
     skip_blanks(r);
     if (R_CUR(r) != '=')
         return span_error(ctx, r, &sp, "missing '=' after key");
@@ -316,16 +330,6 @@ static int cmp_ci(const char *a, const char *b)
         if (ca != cb || !ca)
             return (int)ca - (int)cb;
     }
-}
-
-/* The key's hash, as read_statement computes it. */
-static uint32_t key_hash(const char *key)
-{
-    uint32_t h = FNV_OFFSET;
-
-    for (; *key; key++)
-        h = (h ^ FOLD(*key)) * FNV_PRIME;
-    return h;
 }
 
 /* A device number as "%d" writes it ("0" or no leading zero), below 1000:
@@ -405,7 +409,8 @@ static void note_prefix(v2d_present *p, const char *key)
             p->parallel |= (unsigned char)(1u << a);
         return;
     }
-    if (*key != ':' || bus > B_IDE || !(n = read_number(key + 1, &b)) || key[1 + n] != '.')
+    if (*key != ':' || bus > B_IDE || !(n = read_number(key + 1, &b)) ||
+        key[1 + n] != '.')
         return;
     if (bus == B_SCSI && a < 4 && b < 64)
         p->scsi_unit[a] |= (uint64_t)1 << b;
@@ -565,7 +570,7 @@ const v2d_entry *v2d_find(const v2d_ctx *ctx, const char *key)
 
     if (!ctx->nslots)
         return NULL;
-    h = key_hash(key);
+    h = hash_key(key, strlen(key));
     mask = ctx->nslots - 1;
     for (s = h & mask; ctx->slots[s]; s = (s + 1) & mask) {
         const v2d_entry *e = &ctx->entries[ctx->slots[s] - 1];

@@ -157,10 +157,10 @@ Test(alloc_failure, convert_from_xml)
 Test(alloc_failure, convert_from_yaml)
 {
     static const convert_case cases[] = {
-        {"yaml/full.yaml", YAML, VMX, 0, 7},
+        {"yaml/esx-in-the-wild-1.yaml", YAML, VMX, 0, 7},
         {"yaml/full.yaml", YAML, XML, 0, 0},
         {"yaml/full.yaml", YAML, YAML, 0, 0},
-        {"yaml/strings.yaml", YAML, VMX, 0, 0},
+        {"yaml/manageiq__test_vmware_config_crlf.yaml", YAML, VMX, 0, 0},
         {"yaml/manageiq__test_vmware_config_crlf.yaml", YAML, XML, 0, 0},
     };
 
@@ -214,7 +214,7 @@ static int call_reencode(char **out, size_t *outlen, const void *ctx, vmx_error 
     snprintf(full, sizeof(full), "%s/%s", TESTDATA_DIR, path);
     rc = vmx_config_parse_file(&cfg, full, NULL, err);
     if (rc == 0)
-        rc = vmx_config_set(cfg, ".encoding", "windows-1252", err);
+        rc = vmx_config_set(cfg, ".encoding", "GB18030", err);
     if (rc == 0)
         rc = vmx_config_set(cfg, "annotation", "caf\xc3\xa9 |22quoted|22", err);
     if (rc == 0 && vmx_config_remove(cfg, ".encoding") != 1)

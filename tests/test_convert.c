@@ -63,7 +63,8 @@ static outcome by_convert(const char *in, size_t len, vmx_format to,
 {
     outcome o = {0, VMX_ERROR_INIT, NULL, 0};
 
-    o.rc = vmx_convert(&o.out, &o.len, in, len, "in.vmx", VMX_FORMAT_VMX, to, opts, &o.err);
+    o.rc =
+        vmx_convert(&o.out, &o.len, in, len, "in.vmx", VMX_FORMAT_VMX, to, opts, &o.err);
     return o;
 }
 
@@ -180,7 +181,8 @@ static const char *const edge_cases[] = {
     HEAD "displayName = \"a\" # comment\n",
     HEAD ".encoding = \"UTF-8\"\n",
     ".encoding = \"windows-1252\"\n" HEAD "displayName = \"caf\xE9\"\n",
-    ".encoding = \"GBK\"\n" HEAD "displayName = \"a\xFF\xFF" "b\"\n",
+    ".encoding = \"GBK\"\n" HEAD "displayName = \"a\xFF\xFF"
+    "b\"\n",
     ".encoding = \"no-such-charset\"\n" HEAD,
     ".encoding = \"\"\n" HEAD,
     ".encoding = UTF-8\n" HEAD,
@@ -317,16 +319,16 @@ static char *name_line(const char *name)
 Test(yaml, scalars_read_as_other_types_are_quoted)
 {
     static const char *const special[] = {
-        "~",        "null",        "Null",       "NULL",      "y",          "Y",
-        "yes",      "No",          "TRUE",       "false",     "on",         "OFF",
-        "=",        "0b1010",      "+0b1_0",     "0o17",      "017",        "0x1F",
-        "0xdead_b", "123",         "+1_000",     "1:30",      "1:30:59",    "+1:05.5",
-        "0:5.",     "1.5",         "1.",         "1.5e10",    "1.5E+3",     "1e5",
-        "+.inf",    ".Inf",        ".NaN",       "2001-12-14", "2001-1-2t5", "2001-12-14 21:59"};
-    static const char *const plain[] = {"yess",  "nul",   "0b2",     "0x",      "0xg",
-                                        "08a",   "1:60x", "0:30",    "1e",      "1e+",
-                                        "a.5",   ".infx", ".nanx",   "2001-123-1",
-                                        "201-1-1", "2001-12-145", "1_a", "e5", "1.5ee"};
+        "~",        "null",   "Null",   "NULL",       "y",          "Y",
+        "yes",      "No",     "TRUE",   "false",      "on",         "OFF",
+        "=",        "0b1010", "+0b1_0", "0o17",       "017",        "0x1F",
+        "0xdead_b", "123",    "+1_000", "1:30",       "1:30:59",    "+1:05.5",
+        "0:5.",     "1.5",    "1.",     "1.5e10",     "1.5E+3",     "1e5",
+        "+.inf",    ".Inf",   ".NaN",   "2001-12-14", "2001-1-2t5", "2001-12-14 21:59"};
+    static const char *const plain[] = {
+        "yess",    "nul",         "0b2", "0x",  "0xg",   "08a",   "1:60x",
+        "0:30",    "1e",          "1e+", "a.5", ".infx", ".nanx", "2001-123-1",
+        "201-1-1", "2001-12-145", "1_a", "e5",  "1.5ee"};
     size_t i;
 
     for (i = 0; i < sizeof(special) / sizeof(special[0]); i++) {

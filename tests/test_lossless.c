@@ -846,7 +846,7 @@ Test(lossless, files_libvirt_accepts_convert_as_libvirt_does)
 {
     /* libvirt's output with and without the lossless additions: only the
      * metadata and the lossless devices differ */
-    char *path = TESTDATA_DIR "/libvirt/vmx2xml/esx-in-the-wild-1.vmx";
+    const char *path = TESTDATA_DIR "/libvirt/vmx2xml/esx-in-the-wild-1.vmx";
     vmx_config *cfg = NULL;
     vmx_error err = VMX_ERROR_INIT;
     vmx_domain *dom = NULL;
@@ -926,7 +926,7 @@ Test(lossless, unmapped_keys_are_reported_with_their_lines)
 
 Test(lossless, cli_warnings_and_strict)
 {
-    char dir[] = "/tmp/vmxkit-lossless-XXXXXX", path[512], want[600];
+    char dir[] = "/tmp/vmxkit-lossless-XXXXXX", path[512], want[2048];
     FILE *f;
     cli_result r;
 

@@ -54,27 +54,30 @@ vg() {
     fi
 }
 
-# -- conversions, one file at a time, every direction
+# -- conversions, one file at a time, every direction (VMX output may be
+# refused: libvirt's VMX writer has no SATA, for one)
 for f in "$td/vmx2xml-extra/kitchen-sink.vmx" "$td/vmx2xml-extra/encoding-gbk.vmx" \
     "$td/libvirt/vmx2xml/esx-in-the-wild-8.vmx" "$td/wild/icshoneypot__Ubuntu_64_wei.vmx"; do
     vg 0 convert -t xml -o "$work/a.xml" "$f"
     vg 0 convert -t yaml -o "$work/a.yaml" "$f"
     vg 0 convert --lossless -t yaml "$f"
-    vg 0 convert -t vmx --hw-version 7 -o "$work/a.vmx" "$f"
+    vg 0\|1 convert -t vmx --hw-version 7 -o "$work/a.vmx" "$f"
     # round trip through the files just written
-    vg 0 convert -t vmx -o "$work/b.vmx" "$work/a.xml"
+    rm -f "$work/b.vmx"
+    vg 0\|1 convert -t vmx -o "$work/b.vmx" "$work/a.xml"
     vg 0 convert -t xml -o "$work/b.xml" "$work/a.yaml"
-    vg 0 convert -t xml "$work/b.vmx"
+    [ -f "$work/b.vmx" ] && vg 0 convert -t xml "$work/b.vmx"
 done
 vg 0 convert -f vmx -t xml --datacenter-path dc1 --datastore-map none - \
     <"$td/libvirt/vmx2xml/esx-in-the-wild-1.vmx"
 vg 0 convert --warnings -t xml "$td/wild/icshoneypot__Ubuntu_64_wei.vmx"
-vg 0 convert -t vmx "$td/yaml/full.yaml"
+vg 1 convert -t vmx "$td/yaml/full.yaml"
+vg 0 convert -t vmx "$td/yaml/esx-in-the-wild-1.yaml"
 vg 0 convert -t xml "$td/yaml/strings.yaml"
 
 # -- batch: whole suites in one process each, failures included
 vg 0 batch -q -j 1 -t xml -o "$work/b1" "$td/libvirt/vmx2xml"
-vg 0 batch -q -j 2 -t yaml -o "$work/b2" "$td/vmx2xml-extra"
+vg 0\|1 batch -q -j 2 -t yaml -o "$work/b2" "$td/vmx2xml-extra"
 vg 0 batch -q -j 1 -t vmx -o "$work/b3" --report "$work/b3.json" "$td/libvirt/xml2vmx"
 vg 0 batch -q -j 1 -t xml -o "$work/b4" "$td/yaml/full.yaml" "$td/yaml/minimal.yaml"
 vg 0\|1 batch -q -j 1 -t xml --lossless -o "$work/b5" "$td/wild"
