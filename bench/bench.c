@@ -114,10 +114,18 @@ static int cmd_convert(int argc, char **argv)
         vmx_convert_options opts = VMX_CONVERT_OPTIONS_INIT;
         vmx_error err = VMX_ERROR_INIT;
         doc y = {NULL, 0, vmx[i].name};
+        char *back = NULL;
+        size_t backlen;
 
+        opts.hw_version = 7;
         if (vmx_convert(&y.data, &y.len, vmx[i].data, vmx[i].len, vmx[i].name,
-                        VMX_FORMAT_VMX, VMX_FORMAT_YAML, &opts, &err) == 0)
+                        VMX_FORMAT_VMX, VMX_FORMAT_YAML, &opts, &err) == 0 &&
+            vmx_convert(&back, &backlen, y.data, y.len, y.name, VMX_FORMAT_YAML,
+                        VMX_FORMAT_VMX, &opts, &err) == 0)
             yaml[nyaml++] = y;
+        else
+            vmx_free(y.data);
+        vmx_free(back);
     }
     printf("in-process, single thread, %.1f s per direction\n", seconds);
     run("vmx2xml", vmx, nvmx, VMX_FORMAT_VMX, VMX_FORMAT_XML, seconds, 4);

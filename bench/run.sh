@@ -18,7 +18,10 @@ set -e
 # group, however many threads it runs: on a machine busy with other work the
 # batch's second worker then gains nothing. BENCH_NICE=-10 (as root) raises
 # this session's weight for the run, for vmxkit and libvirt alike.
+# The setting holds for the whole session: the old value is put back on exit.
+nice_before=
 if [ -n "${BENCH_NICE:-}" ]; then
+    nice_before=$(sed -n 's/.* nice \(-*[0-9]*\).*/\1/p' "/proc/$$/autogroup" 2>/dev/null || true)
     echo "$BENCH_NICE" 2>/dev/null >"/proc/$$/autogroup" ||
         echo "(BENCH_NICE: cannot set the autogroup's nice value)"
 fi
@@ -31,7 +34,13 @@ repeat=${BENCH_REPEAT:-3}
 skip=${BENCH_SKIP:-}
 shm=/dev/shm/vmxkit-bench.$$
 disk=${BENCH_DISK_DIR:-$build}/bench-disk.$$
-trap 'rm -rf "$shm" "$disk"' EXIT INT TERM
+cleanup() {
+    rm -rf "$shm" "$disk"
+    if [ -n "$nice_before" ]; then
+        echo "$nice_before" 2>/dev/null >"/proc/$$/autogroup" || true
+    fi
+}
+trap cleanup EXIT INT TERM
 
 # Time the real programs, not libtool's wrapper scripts (which start a shell
 # and relink paths on every run).
@@ -43,8 +52,12 @@ bench=$build/bench/.libs/vmxkit-bench
 [ -x "$bench" ] || bench=$build/bench/vmxkit-bench
 
 lvref=${LVREF:-$(command -v lvref || true)}
-if [ -z "$lvref" ] && [ -x "$top/../shared/tools/lvref/build.sh" ]; then
+if [ -z "$lvref" ] && [ -f "$top/../shared/tools/lvref/build.sh" ]; then
     lvref=$(sh "$top/../shared/tools/lvref/build.sh" "${TMPDIR:-/tmp}" 2>/dev/null || true)
+fi
+if [ -n "$lvref" ] && [ ! -x "$lvref" ]; then
+    echo "(lvref: $lvref is not an executable)"
+    lvref=
 fi
 
 cd "$top/testdata/libvirt"

@@ -28,11 +28,13 @@ FUZZ_TARGET(datastore_path)
         FUZZ_CHECK(strncmp(p.directory_and_file, p.directory, dlen) == 0 &&
                        p.directory_and_file[dlen] == '/' &&
                        strcmp(p.directory_and_file + dlen + 1, p.file) == 0,
-                   "'%s' split as '%s' + '%s'", p.directory_and_file, p.directory, p.file);
+                   "'%s' split as '%s' + '%s'", p.directory_and_file, p.directory,
+                   p.file);
     else
         FUZZ_CHECK(strcmp(p.directory, p.directory_and_file) == 0 &&
                        strcmp(p.file, p.directory_and_file) == 0,
-                   "'%s' split as '%s' + '%s'", p.directory_and_file, p.directory, p.file);
+                   "'%s' split as '%s' + '%s'", p.directory_and_file, p.directory,
+                   p.file);
     rc = vmx_datastore_path_format(&formatted, &p, &err);
     if (rc == VMX_ENOMEM)
         goto out;

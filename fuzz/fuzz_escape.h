@@ -70,7 +70,8 @@ static inline char *fuzz_encode(fuzz_encoder encode, const char *in)
 
     if (rc < 0) {
         fuzz_check_error(rc, &err);
-        FUZZ_CHECK(rc == VMX_ENOMEM || rc == VMX_ELIMIT, "encode: %d %s", rc, err.message);
+        FUZZ_CHECK(rc == VMX_ENOMEM || rc == VMX_ELIMIT, "encode: %d %s", rc,
+                   err.message);
         return NULL;
     }
     FUZZ_CHECK(out != NULL, "no output");
@@ -90,8 +91,8 @@ static inline void fuzz_check_hex_scheme(fuzz_encoder encode, fuzz_decoder decod
         enc2 = fuzz_encode(encode, dec);
         if (enc2) {
             back = fuzz_decode_both(decode, enc2);
-            FUZZ_CHECK(!back || strcmp(back, dec) == 0, "'%s' -> '%s' -> '%s'", dec,
-                       enc2, back);
+            FUZZ_CHECK(!back || strcmp(back, dec) == 0, "'%s' -> '%s' -> '%s'", dec, enc2,
+                       back);
             vmx_free(back);
         }
         vmx_free(enc2);

@@ -14,7 +14,8 @@ FUZZ_TARGET(vmx_convert)
     if (size > FUZZ_MAX_INPUT)
         return 0;
     for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-        out = fuzz_convert(in, size, VMX_FORMAT_VMX, VMX_FORMAT_XML, modes[i], &len, NULL);
+        out =
+            fuzz_convert(in, size, VMX_FORMAT_VMX, VMX_FORMAT_XML, modes[i], &len, NULL);
         if (out)
             fuzz_check_own_xml(out, len, modes[i]);
         vmx_free(out);

@@ -63,7 +63,8 @@ static void modify(vmx_config *cfg)
     FUZZ_CHECK(fuzz_streq(vmx_config_get(again, "fuzz.key"), "fuzz |22value|22"),
                "fuzz.key is '%s'", vmx_config_get(again, "fuzz.key"));
     if (removed)
-        FUZZ_CHECK(vmx_config_get(again, removed) == NULL, "'%s' is still there", removed);
+        FUZZ_CHECK(vmx_config_get(again, removed) == NULL, "'%s' is still there",
+                   removed);
 out:
     vmx_config_free(again);
     vmx_free(out);

@@ -244,18 +244,50 @@ static bool printable_inline(uint32_t cp)
 
 /* ---- output helpers ---- */
 
+/* Decimal digits of @p v into @p out (at least 20 bytes); returns how many. */
+static size_t format_ull(char *out, unsigned long long v)
+{
+    char tmp[20];
+    size_t n = 0, i;
+
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    return n;
+}
+
+/* Append @p n bytes to the path, cut to fit as snprintf would. */
+static void path_append(writer *w, const char *s, size_t n)
+{
+    size_t room = sizeof(w->path) - 1 - w->pathlen;
+
+    if (n > room)
+        n = room;
+    memcpy(w->path + w->pathlen, s, n);
+    w->pathlen += n;
+    w->path[w->pathlen] = '\0';
+}
+
+/* The path names the field in error messages; it is built for every field,
+ * so without printf. */
 static size_t path_push(writer *w, const char *key, size_t index, bool is_index)
 {
     size_t old = w->pathlen;
-    int n;
 
-    if (is_index)
-        n = snprintf(w->path + old, sizeof(w->path) - old, "[%zu]", index);
-    else
-        n = snprintf(w->path + old, sizeof(w->path) - old, "%s%s", old ? "." : "", key);
-    if (n > 0)
-        w->pathlen =
-            old + (size_t)n < sizeof(w->path) ? old + (size_t)n : sizeof(w->path) - 1;
+    if (is_index) {
+        char num[24];
+
+        num[0] = '[';
+        path_append(w, num, 1 + format_ull(num + 1, index));
+        path_append(w, "]", 1);
+    } else {
+        if (old)
+            path_append(w, ".", 1);
+        path_append(w, key, strlen(key));
+    }
     return old;
 }
 
@@ -514,6 +546,24 @@ static int put_inline_string(writer *w, const char *s)
 
 /* ---- fields ---- */
 
+/* A decimal number, negative when @p negative (@p v is then its magnitude). */
+static void put_ll(writer *w, bool negative, unsigned long long v)
+{
+    char num[24];
+    size_t n = 0;
+
+    if (negative)
+        num[n++] = '-';
+    n += format_ull(num + n, v);
+    vmx_buf_put(&w->buf, num, n);
+}
+
+static void put_signed(writer *w, long long v)
+{
+    /* -(v + 1) + 1 avoids overflowing on LLONG_MIN */
+    put_ll(w, v < 0, v < 0 ? (unsigned long long)(-(v + 1)) + 1 : (unsigned long long)v);
+}
+
 static void put_size(writer *w, unsigned long long kib)
 {
     size_t i;
@@ -521,8 +571,9 @@ static void put_size(writer *w, unsigned long long kib)
     for (i = 0; i < VMX_ARRAY_SIZE(vmx__yaml_units); i++) {
         if (kib % vmx__yaml_units[i].kib == 0 &&
             (kib != 0 || vmx__yaml_units[i].kib == 1)) {
-            vmx_buf_printf(&w->buf, "%llu %s", kib / vmx__yaml_units[i].kib,
-                           vmx__yaml_units[i].name);
+            put_ll(w, false, kib / vmx__yaml_units[i].kib);
+            vmx_buf_putc(&w->buf, ' ');
+            vmx_buf_puts(&w->buf, vmx__yaml_units[i].name);
             return;
         }
     }
@@ -588,13 +639,13 @@ static int put_scalar(writer *w, const vmx_yaml_field *f, const void *base)
                      *VMX_YAML_AT(base, f->offset, const bool) ? "true" : "false");
         return 0;
     case VMX_YAML_INT:
-        vmx_buf_printf(&w->buf, "%d", *VMX_YAML_AT(base, f->offset, const int));
+        put_signed(w, *VMX_YAML_AT(base, f->offset, const int));
         return 0;
     case VMX_YAML_UINT:
-        vmx_buf_printf(&w->buf, "%u", *VMX_YAML_AT(base, f->offset, const unsigned int));
+        put_ll(w, false, *VMX_YAML_AT(base, f->offset, const unsigned int));
         return 0;
     case VMX_YAML_LLONG:
-        vmx_buf_printf(&w->buf, "%lld", *VMX_YAML_AT(base, f->offset, const long long));
+        put_signed(w, *VMX_YAML_AT(base, f->offset, const long long));
         return 0;
     case VMX_YAML_SIZE:
         put_size(w, *VMX_YAML_AT(base, f->offset, const unsigned long long));

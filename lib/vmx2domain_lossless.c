@@ -9,6 +9,8 @@
  *                                  hdaudio ich6
  *   vtpm.present                -> a TPM 2.0
  *   uefi.secureBoot.enabled     -> the secure-boot firmware feature
+ *   no displayName              -> a name from `nvram`, the first hard disk,
+ *                                  else "unnamed" (displayName kept absent)
  *
  * Lossless mode then gives the domain as its XML carries it (written and
  * read back: libvirt's normalisations, the XML reader's device order), so
@@ -33,6 +35,8 @@
 #include "domain_private.h"
 #include "vmxkit/io.h"
 #include "vmxkit/vmxfile.h"
+
+#define VL_UNNAMED "unnamed"
 
 static int nomem(vmx_error *err)
 {
@@ -147,6 +151,65 @@ static int add_nvme_disk(vmx_domain *dom, const vl_view *v, int c, int u,
     return 0;
 }
 
+/* The base name of a VMX file name or datastore path without its extension
+ * ("[ds] vm/Web 1.nvram" -> "Web 1"), or NULL when nothing usable is left
+ * (empty, or a control character libvirt's schema or XML cannot carry). */
+static int base_name(char **out, const char *path)
+{
+    const char *start = path, *p, *dot = NULL;
+    size_t n;
+
+    *out = NULL;
+    if (!path)
+        return 0;
+    for (p = path; *p; p++)
+        if (*p == '/' || *p == '\\' || (*p == ']' && start == path))
+            start = p + 1;
+    while (*start == ' ')
+        start++;
+    for (p = start; *p; p++) {
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return 0;
+        if (*p == '.' && p != start)
+            dot = p;
+    }
+    n = dot ? (size_t)(dot - start) : strlen(start);
+    if (n == 0)
+        return 0;
+    if (!(*out = vmx__malloc(n + 1)))
+        return VMX_ENOMEM;
+    memcpy(*out, start, n);
+    (*out)[n] = '\0';
+    return 0;
+}
+
+/* A file without displayName gives no <name>, which libvirt's schema
+ * requires: lossless mode (and the tolerant path for files libvirt rejects)
+ * names the domain after the file's `nvram` entry,
+ * else the first hard disk with a source (the order of dom->disks), else
+ * "unnamed". The key check then records displayName as absent (a NULL extra
+ * value), so that the name is not written back to VMX. */
+int vl_synthesize_name(vmx_domain *dom, const vl_view *v, vmx_error *err)
+{
+    size_t i;
+    int rc;
+
+    if (dom->name)
+        return 0;
+    if ((rc = base_name(&dom->name, vl_get(v, "nvram"))) < 0)
+        return nomem(err);
+    for (i = 0; i < dom->ndisks && !dom->name; i++) {
+        const vmx_disk *d = &dom->disks[i];
+
+        if (d->device == VMX_DISK_DEVICE_DISK && d->src &&
+            (rc = base_name(&dom->name, d->src)) < 0)
+            return nomem(err);
+    }
+    if (!dom->name && !(dom->name = vmx__strdup(VL_UNNAMED)))
+        return nomem(err);
+    return 0;
+}
+
 int vl_map_lossless(vmx_domain *dom, const vl_view *v, const vmx_convert_options *opts,
                     vmx_error *err)
 {
@@ -169,7 +232,7 @@ int vl_map_lossless(vmx_domain *dom, const vl_view *v, const vmx_convert_options
             if ((rc = add_nvme_disk(dom, v, c, u, opts, err)) < 0)
                 return rc;
     }
-    return 0;
+    return vl_synthesize_name(dom, v, err);
 }
 
 /* ---- what libvirt's schema cannot hold ---- */

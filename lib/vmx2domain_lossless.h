@@ -59,6 +59,10 @@ VMX_INTERNAL int vl_map_lossless(vmx_domain *dom, const vl_view *v,
  * mapped. */
 VMX_INTERNAL void vl_fit_schema(vmx_domain *dom);
 
+/* Name a domain whose VMX file has no displayName (doc/lossless.md): the base
+ * name of `nvram`, else of the first hard disk's source, else "unnamed". */
+VMX_INTERNAL int vl_synthesize_name(vmx_domain *dom, const vl_view *v, vmx_error *err);
+
 /* Lossless mode: replace *@p dom by the domain its lossless XML gives when
  * read back (kept as is when the reader refuses it). */
 VMX_INTERNAL int vl_normalize(vmx_domain **dom, const vmx_convert_options *opts,

@@ -29,6 +29,9 @@
  *   anything else                        -> the entry is left out (its
  *                                           default applies), or the device
  *                                           whose key is missing
+ *   no displayName                       -> a name from `nvram`, the first
+ *                                           hard disk, else "unnamed"
+ *                                           (vl_synthesize_name)
  *
  * What is left out is not mapped: the key check reports it (--warnings) and
  * lossless mode keeps it. A fully encrypted configuration (encryption.data)
@@ -700,6 +703,10 @@ int vmx_domain_from_vmx(vmx_domain **out, const vmx_config *cfg,
             rc = strict.code;
         }
         if (rc < 0 || (rc = apply_afterwards(&t, dom, err)) < 0)
+            goto out;
+        /* libvirt's schema needs <name>; lossless mode names it after its
+         * own mappings (vl_map_lossless) */
+        if (!lossless && (rc = vl_synthesize_name(dom, &v, err)) < 0)
             goto out;
     }
     if (lossless && (rc = vl_map_lossless(dom, &v, opts, err)) == 0) {

@@ -97,10 +97,11 @@ static void compile_alone(const char *compiler, const char *flags, const char *e
     snprintf(path, sizeof(path), "%s/alone.%s", src, ext);
     f = fopen(path, "w");
     cr_assert_not_null(f);
-    fprintf(f, "%s#include <vmxkit/%s>\n%sint vmx_hygiene_unused;\n", before, header, after);
+    fprintf(f, "%s#include <vmxkit/%s>\n%sint vmx_hygiene_unused;\n", before, header,
+            after);
     fclose(f);
-    snprintf(cmd, sizeof(cmd), "%s %s -fsyntax-only -I'%s/lib/include' '%s' 2>&1", compiler,
-             flags, SRCDIR, path);
+    snprintf(cmd, sizeof(cmd), "%s %s -fsyntax-only -I'%s/lib/include' '%s' 2>&1",
+             compiler, flags, SRCDIR, path);
     st = run_shell(cmd, &out);
     cr_expect_eq(st, 0, "%s does not compile alone:\n%s\n%s", header, cmd, out);
     free(out);
@@ -130,8 +131,8 @@ static int for_each_header(void (*fn)(const char *header))
 
 static void as_c11(const char *header)
 {
-    compile_alone(HYGIENE_CC, "-x c -std=c11 -Wall -Wextra -pedantic -Werror", "c", header,
-                  "", "");
+    compile_alone(HYGIENE_CC, "-x c -std=c11 -Wall -Wextra -pedantic -Werror", "c",
+                  header, "", "");
 }
 
 static int have_cxx(void)

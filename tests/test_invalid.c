@@ -59,7 +59,8 @@ static void run_dispose(run_result *r)
  * and the memory cap; stdin is /dev/null. */
 static run_result run_capped(const char *const *args)
 {
-    char outp[] = "/tmp/vmxkit-invalid-outXXXXXX", errp[] = "/tmp/vmxkit-invalid-errXXXXXX";
+    char outp[] = "/tmp/vmxkit-invalid-outXXXXXX",
+         errp[] = "/tmp/vmxkit-invalid-errXXXXXX";
     int ofd = mkstemp(outp), efd = mkstemp(errp);
     const char *argv[32];
     run_result r = {0};
@@ -233,7 +234,8 @@ static void check_convert(const char *path, const char *from, const char *option
     r = run_convert(path, from, option, out);
     cr_expect_eq(r.status, 1, "%s: exit %d with an existing output", path, r.status);
     kept = test_read_file(out, &keptlen);
-    cr_expect(kept && keptlen == sizeof(precious) - 1 && memcmp(kept, precious, keptlen) == 0,
+    cr_expect(kept && keptlen == sizeof(precious) - 1 &&
+                  memcmp(kept, precious, keptlen) == 0,
               "%s: the existing output file changed", path);
     cr_expect_eq(count_entries(dir), 1, "%s: files left in the output directory", path);
     free(kept);
@@ -327,7 +329,8 @@ static int run_folder(const char *sub, const char *ext, int lint)
         snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
         snprintf(epath, sizeof(epath), "%s/%.*s.error", dir,
                  (int)(strlen(e->d_name) - strlen(ext)), e->d_name);
-        cr_assert_eq(read_expectation(&want, epath), 0, "%s: missing or malformed", epath);
+        cr_assert_eq(read_expectation(&want, epath), 0, "%s: missing or malformed",
+                     epath);
         if (lint == LINT_YES)
             check_lint(path, &want);
         if (strcmp(sub, "convert") == 0) {
@@ -517,7 +520,8 @@ Test(invalid, files_over_the_size_limit_are_refused)
 
     cr_assert_not_null(mkdtemp(dir));
     snprintf(path, sizeof(path), "%s/huge.vmx", dir);
-    write_repeated(path, "", "# a comment line of 32 bytes...\n", 17 * 1024 * 1024 / 32, "");
+    write_repeated(path, "", "# a comment line of 32 bytes...\n", 17 * 1024 * 1024 / 32,
+                   "");
     check_convert(path, NULL, NULL, &want, 1);
     unlink(path);
     snprintf(path, sizeof(path), "%s/huge.xml", dir);

@@ -153,32 +153,22 @@ static void validator_init(validator *v)
     cr_assert_not_null(v->schema);
 }
 
-/* libvirt's schema needs <name>, which a VMX file without displayName does
- * not give (libvirt prints none either): such a document is checked with a
- * name put in after the first line. */
+/* libvirt's schema needs <name>: lossless mode names a domain whose VMX
+ * file has no displayName, so every output must have one. */
 static bool validate(validator *v, const char *xml)
 {
-    static const char name[] = "  <name>unnamed</name>\n";
-    const char *eol = strchr(xml, '\n');
-    size_t n = strlen(xml), head = eol ? (size_t)(eol + 1 - xml) : 0;
-    char *doc_text = malloc(n + sizeof(name));
     xmlRelaxNGValidCtxtPtr vctx;
     xmlDocPtr doc;
     int rc;
 
-    cr_assert_not_null(doc_text);
-    memcpy(doc_text, xml, head);
-    if (strstr(xml, "\n  <name>")) {
-        memcpy(doc_text + head, xml + head, n - head + 1);
-    } else {
-        memcpy(doc_text + head, name, sizeof(name) - 1);
-        memcpy(doc_text + head + sizeof(name) - 1, xml + head, n - head + 1);
+    if (!strstr(xml, "\n  <name>")) {
+        snprintf(v->errors, sizeof(v->errors), "  no <name>\n");
+        return false;
     }
     v->len = 0;
     v->errors[0] = '\0';
-    doc = xmlReadMemory(doc_text, (int)strlen(doc_text), "out.xml", NULL,
+    doc = xmlReadMemory(xml, (int)strlen(xml), "out.xml", NULL,
                         XML_PARSE_NONET | XML_PARSE_NOERROR);
-    free(doc_text);
     if (!doc) {
         snprintf(v->errors, sizeof(v->errors), "  not well-formed\n");
         return false;
@@ -233,8 +223,7 @@ static vmx_config *generated(const vmx_domain *dom)
         opts.hw_version = 4;
     copy.extra_keys = copy.extra_values = NULL;
     copy.nextra = 0;
-    if (!copy.name)
-        copy.name = (char *)"vmxkit-unnamed";
+    cr_assert_not_null(copy.name, "lossless mode gives every domain a name");
     if (vmx_domain_to_vmx(&text, &len, &copy, &opts, &err) < 0)
         return NULL;
     cr_assert_eq(vmx_config_parse(&cfg, text, len, "generated", NULL, &err), 0, "%s",
@@ -756,6 +745,61 @@ static void convert_fails(const char *text, unsigned int flags, int code, const 
     cr_assert_eq(err.line, line);
     cr_assert_str_eq(err.message, message);
     vmx_config_free(cfg);
+}
+
+/* A VMX file without displayName: lossless mode names the domain after
+ * `nvram`, else the first hard disk, else "unnamed", and keeps displayName
+ * absent so that the name is not written back. */
+static void check_synthesized_name(const char *vmx, const char *name)
+{
+    vmx_convert_options opts = VMX_CONVERT_OPTIONS_INIT;
+    vmx_error err = VMX_ERROR_INIT;
+    char *xml, *out = NULL, want[128];
+    bool found;
+    vmx_domain *dom = round_trip(vmx, &xml);
+
+    cr_assert_str_eq(dom->name, name);
+    snprintf(want, sizeof(want), "\n  <name>%s</name>\n", name);
+    cr_assert_not_null(strstr(xml, want), "%s", xml);
+    cr_assert_not_null(strstr(xml, "<vmxkit:absent key=\"displayName\"/>"), "%s", xml);
+    cr_assert_null(extra(dom, "displayName", &found));
+    cr_assert(found);
+    opts.flags = VMX_CONVERT_LOSSLESS;
+    cr_assert_eq(vmx_domain_to_vmx(&out, NULL, dom, &opts, &err), 0, "%s", err.message);
+    cr_assert_null(strstr(out, "displayName"), "%s", out);
+    vmx_free(out);
+    vmx_domain_free(dom);
+    vmx_free(xml);
+}
+
+#define NO_NAME_HEAD "config.version = \"8\"\nvirtualHW.version = \"14\"\n"
+#define NO_NAME_DISK                                                                     \
+    "scsi0.present = \"TRUE\"\nscsi0:0.present = \"TRUE\"\n"                          \
+    "scsi0:0.fileName = \"/vmfs/volumes/ds1/vm/Disk One.vmdk\"\n"
+
+Test(lossless, files_without_display_name_get_a_name)
+{
+    vmx_domain *dom;
+
+    check_synthesized_name(NO_NAME_HEAD "nvram = \"Web 1.nvram\"\n" NO_NAME_DISK, "Web 1");
+    check_synthesized_name(NO_NAME_HEAD "nvram = \"/vmfs/volumes/ds1/vm/x.y.nvram\"\n",
+                           "x.y");
+    check_synthesized_name(NO_NAME_HEAD NO_NAME_DISK, "Disk One");
+    /* a CD-ROM is no hard disk; an nvram without a base name is skipped */
+    check_synthesized_name(NO_NAME_HEAD "nvram = \"/\"\n"
+                                        "ide0:0.present = \"TRUE\"\n"
+                                        "ide0:0.deviceType = \"cdrom-image\"\n"
+                                        "ide0:0.fileName = \"/iso/os.iso\"\n",
+                           "unnamed");
+    check_synthesized_name(".encoding = \"UTF-8\"\n", "unnamed");
+    /* the default mode keeps libvirt's output for files libvirt accepts (no
+     * <name>); the files it rejects are named as in lossless mode */
+    dom = from_vmx(NO_NAME_HEAD NO_NAME_DISK, 0);
+    cr_assert_null(dom->name);
+    vmx_domain_free(dom);
+    dom = from_vmx("virtualHW.version = \"14\"\n" NO_NAME_DISK, 0);
+    cr_assert_str_eq(dom->name, "Disk One");
+    vmx_domain_free(dom);
 }
 
 Test(lossless, missing_versions_are_repaired)

@@ -159,9 +159,10 @@ static bool file_exists(const char *path)
 }
 
 /* libvirt's schema requires <name>, yet libvirt prints none for a VMX file
- * without displayName (two wild files), and vmxkit prints what libvirt
- * prints. Such an output is checked with a name put in: everything else in it
- * must be valid. Returns a new string (caller frees). */
+ * without displayName (two wild files), and vmxkit's default mode prints what
+ * libvirt prints (lossless mode and the files libvirt rejects get a name).
+ * Such an output is checked with a name put in: everything else in it must
+ * be valid. Returns a new string (caller frees). */
 static char *with_name(const char *xml, size_t *len)
 {
     static const char name[] = "  <name>unnamed</name>\n";
@@ -182,14 +183,16 @@ static char *with_name(const char *xml, size_t *len)
 
 /* Convert every .vmx of @dir with @flags; each must validate. @libvirt_xml_dir,
  * when not NULL, holds libvirt's XML for the files libvirt accepts: those must
- * convert. Returns how many files converted. */
+ * convert. Returns how many files converted; *nameless counts the outputs
+ * without <name>. */
 static size_t check_corpus(validator *v, const char *dir, const char *libvirt_xml_dir,
-                           unsigned int flags, size_t *required)
+                           unsigned int flags, size_t *required, size_t *nameless)
 {
     size_t i, count, converted = 0;
     char **names = list_vmx(dir, &count);
 
     *required = 0;
+    *nameless = 0;
     for (i = 0; i < count; i++) {
         vmx_error err = VMX_ERROR_INIT;
         char path[1024], ref[1024];
@@ -216,6 +219,10 @@ static size_t check_corpus(validator *v, const char *dir, const char *libvirt_xm
         if (!strstr(xml, "\n  <name>")) {
             char *named = with_name(xml, &len);
 
+            /* only libvirt's own output (default mode, libvirt accepts it) */
+            cr_expect(flags == 0 && libvirt_xml_dir && must_convert,
+                      "%s: no <name> in the output", names[i]);
+            (*nameless)++;
             cr_log_info("%s: no <name>, as libvirt prints it", names[i]);
             vmx_free(xml);
             xml = named;
@@ -232,13 +239,14 @@ static size_t check_corpus(validator *v, const char *dir, const char *libvirt_xm
 Test(xml_schema, libvirt_vmx2xml_outputs_are_valid, .timeout = 60)
 {
     validator v;
-    size_t required, converted;
+    size_t required, converted, nameless;
 
     validator_init(&v);
     /* the cases libvirt accepts are those with an expected .xml beside them */
     converted = check_corpus(&v, TESTDATA_DIR "/libvirt/vmx2xml",
-                             TESTDATA_DIR "/libvirt/vmx2xml", 0, &required);
+                             TESTDATA_DIR "/libvirt/vmx2xml", 0, &required, &nameless);
     cr_assert_eq(required, LIBVIRT_VMX2XML_OK);
+    cr_assert_eq(nameless, 0);
     cr_assert_geq(converted, LIBVIRT_VMX2XML_OK);
     cr_assert_leq(converted, LIBVIRT_VMX2XML_CASES);
     cr_log_info("vmx2xml: %zu of the %d .vmx files convert", converted,
@@ -249,12 +257,14 @@ Test(xml_schema, libvirt_vmx2xml_outputs_are_valid, .timeout = 60)
 Test(xml_schema, wild_outputs_are_valid, .timeout = 60)
 {
     validator v;
-    size_t required, converted;
+    size_t required, converted, nameless;
 
     validator_init(&v);
     converted = check_corpus(&v, TESTDATA_DIR "/wild", TESTDATA_DIR "/wild/libvirt-xml",
-                             0, &required);
+                             0, &required, &nameless);
     cr_assert_eq(required, WILD_ACCEPTED_BY_LIBVIRT);
+    /* vmwareplus__test and vmxmanager__defaults, as libvirt prints them */
+    cr_assert_eq(nameless, 2);
     cr_assert_geq(converted, WILD_ACCEPTED_BY_LIBVIRT);
     cr_log_info("wild: %zu of the .vmx files convert", converted);
     validator_dispose(&v);
@@ -265,17 +275,20 @@ Test(xml_schema, wild_outputs_are_valid, .timeout = 60)
 Test(xml_schema, lossless_outputs_are_valid, .timeout = 60)
 {
     validator v;
-    size_t required, converted;
+    size_t required, converted, nameless;
 
     validator_init(&v);
     converted =
         check_corpus(&v, TESTDATA_DIR "/libvirt/vmx2xml", TESTDATA_DIR "/libvirt/vmx2xml",
-                     VMX_CONVERT_LOSSLESS, &required);
+                     VMX_CONVERT_LOSSLESS, &required, &nameless);
     cr_assert_eq(required, LIBVIRT_VMX2XML_OK);
     cr_assert_eq(converted, LIBVIRT_VMX2XML_CASES);
+    cr_assert_eq(nameless, 0);
     converted = check_corpus(&v, TESTDATA_DIR "/wild", TESTDATA_DIR "/wild/libvirt-xml",
-                             VMX_CONVERT_LOSSLESS, &required);
+                             VMX_CONVERT_LOSSLESS, &required, &nameless);
     cr_assert_eq(required, WILD_ACCEPTED_BY_LIBVIRT);
+    /* the seven files without displayName are named too */
+    cr_assert_eq(nameless, 0);
     /* all but four malformed files and an encrypted one */
     cr_assert_eq(converted, 79);
     cr_log_info("lossless: %d + %zu files convert, all valid", LIBVIRT_VMX2XML_CASES,
