@@ -774,14 +774,15 @@ static void check_synthesized_name(const char *vmx, const char *name)
 
 #define NO_NAME_HEAD "config.version = \"8\"\nvirtualHW.version = \"14\"\n"
 #define NO_NAME_DISK                                                                     \
-    "scsi0.present = \"TRUE\"\nscsi0:0.present = \"TRUE\"\n"                          \
+    "scsi0.present = \"TRUE\"\nscsi0:0.present = \"TRUE\"\n"                             \
     "scsi0:0.fileName = \"/vmfs/volumes/ds1/vm/Disk One.vmdk\"\n"
 
 Test(lossless, files_without_display_name_get_a_name)
 {
     vmx_domain *dom;
 
-    check_synthesized_name(NO_NAME_HEAD "nvram = \"Web 1.nvram\"\n" NO_NAME_DISK, "Web 1");
+    check_synthesized_name(NO_NAME_HEAD "nvram = \"Web 1.nvram\"\n" NO_NAME_DISK,
+                           "Web 1");
     check_synthesized_name(NO_NAME_HEAD "nvram = \"/vmfs/volumes/ds1/vm/x.y.nvram\"\n",
                            "x.y");
     check_synthesized_name(NO_NAME_HEAD NO_NAME_DISK, "Disk One");
