@@ -16,7 +16,9 @@
  * vectors, every quoted VMX value and every XML attribute value. Crashes
  * found by fuzzing live in testdata/regress/<target>/ and are replayed as
  * they are. Each seed file (or vector file) runs in a child process; when a
- * child fails, its inputs are run again one per child to name the culprit. */
+ * child fails, its inputs are run again one per child to name the culprit.
+ * The closing line "N passed, N failed" counts files (seed files and
+ * regressions), per target; the per-target lines also give the inputs. */
 #include "config.h"
 
 #include <dirent.h>
@@ -317,7 +319,9 @@ static int load_seed(group *g, const target *t, const char *path)
 
 /* ---- running ---- */
 
-static unsigned long passed, failed;
+/* Seed files (a file of escape vectors is one) and regressions that passed
+ * or failed, and the inputs they held. */
+static unsigned long passed, failed, inputs;
 static const char *seed_out; /* --write-seeds */
 
 /* Run @items in a child; 0 when the child exits cleanly. */
@@ -381,24 +385,21 @@ static void run_group(const target *t, group *g)
 {
     size_t i;
 
+    inputs += g->n;
     if (seed_out) {
         write_seeds(t, g);
-        passed += g->n;
+        passed++;
         return;
     }
     if (run_child(t, g->items, g->n) == 0) {
-        passed += g->n;
+        passed++;
         return;
     }
-    for (i = 0; i < g->n; i++) {
-        if (g->n > 1 && run_child(t, &g->items[i], 1) == 0) {
-            passed++;
-            continue;
-        }
-        failed++;
-        fprintf(stderr, "FAIL %s: %s (input %zu of %zu)\n", t->name, g->label, i + 1,
-                g->n);
-    }
+    failed++;
+    for (i = 0; i < g->n; i++)
+        if (g->n == 1 || run_child(t, &g->items[i], 1) != 0)
+            fprintf(stderr, "FAIL %s: %s (input %zu of %zu)\n", t->name, g->label, i + 1,
+                    g->n);
 }
 
 /* Every seed file under @dir, recursively, in sorted order. */
@@ -540,17 +541,18 @@ int main(int argc, char **argv)
     if (nroots == 0 && !pending)
         roots[nroots++] = TESTDATA_DIR;
     for (i = 0; i < NTARGETS; i++) {
-        unsigned long before = passed + failed;
+        unsigned long before = passed + failed, before_inputs = inputs;
 
         if (only && only != &targets[i])
             continue;
         for (r = 0; r < nroots; r++)
             walk_seeds(&targets[i], roots[r]);
         run_regressions(&targets[i]);
-        printf("%-16s %lu inputs\n", targets[i].name, passed + failed - before);
+        printf("%-16s %5lu files, %6lu inputs\n", targets[i].name,
+               passed + failed - before, inputs - before_inputs);
     }
     if (seed_out) {
-        printf("%lu seeds written to %s\n", passed, seed_out);
+        printf("%lu seeds written to %s\n", inputs, seed_out);
         return 0;
     }
     printf("%lu passed, %lu failed\n", passed, failed);

@@ -38,6 +38,22 @@ count_logs() {
     done
 }
 
+# Sanitizer reports that do not fail a test by themselves: LeakSanitizer
+# runs when a Criterion worker exits, after the test has passed, and
+# Criterion then only warns that the test "crashed during its setup or
+# teardown". Each log holding such a report counts as one failure.
+count_sanitizer_reports() {
+    for log in "$1"/tests/*.log "$1"/fuzz/*.log; do
+        [ -f "$log" ] || continue
+        if grep -a -q -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|crashed during its setup or teardown' "$log"; then
+            echo "---- sanitizer report in $log"
+            grep -a -E -A 12 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$log" | head -n 40
+            failed=$((failed + 1))
+            status=1
+        fi
+    done
+}
+
 # Show the tail of the logs of the programs that failed in build dir $1.
 show_failures() {
     for log in "$1"/tests/*.log "$1"/fuzz/*.log; do
@@ -89,6 +105,7 @@ if [ "${VMXKIT_SKIP_ASAN:-0}" != 1 ]; then
         status=1
     else
         run_check build-asan "sanitizer build (ASan + UBSan, -Werror)"
+        count_sanitizer_reports build-asan
     fi
 fi
 
