@@ -651,10 +651,11 @@ static int net_read_source(xr_ctx *c, const xmlNode *iface, const char *base,
     if ((rc = xr_attr(c, src, key, net->type == VMX_NET_BRIDGE ? "bridge" : "network",
                       &v)) < 0)
         return rc;
-    if (!v && net->type == VMX_NET_HOSTONLY)
+    if (!v) /* libvirt refuses both; the writer could not write them back */
         return xr_fail(c, VMX_EINVAL, src, key,
-                       "no <source> 'network' attribute specified with <interface "
-                       "type='network'/>");
+                       "no <source> '%s' attribute specified with <interface "
+                       "type='%s'/>",
+                       net->type == VMX_NET_BRIDGE ? "bridge" : "network", type);
     return xr_dup(c, &net->bridge, v);
 }
 
