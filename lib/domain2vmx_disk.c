@@ -9,6 +9,7 @@
  * datastore mapping refuses, addresses of the 64-unit SCSI bus). */
 #include "config.h"
 #include "domain2vmx.h"
+#include "domain_private.h"
 
 #include <string.h>
 
@@ -116,34 +117,6 @@ static const char *cache_name(vmx_disk_cache cache)
     }
 }
 
-/* libvirt's virDiskNameParse: a known prefix, lowercase letters read as a
- * bijective base-26 number, optional trailing digits (a partition). */
-static int disk_name_to_index(const char *name)
-{
-    static const char *const prefixes[] = {"fd", "hd", "vd", "sd", "xvd", "ubd"};
-    const char *p = NULL;
-    long idx = 0;
-    size_t i;
-
-    for (i = 0; i < VMX_ARRAY_SIZE(prefixes); i++) {
-        size_t n = strlen(prefixes[i]);
-
-        if (strncmp(name, prefixes[i], n) == 0) {
-            p = name + n;
-            break;
-        }
-    }
-    if (!p)
-        return -1;
-    for (i = 0; *p >= 'a' && *p <= 'z'; i++, p++) {
-        idx = (idx + (i < 1 ? 0 : 1)) * 26 + (*p - 'a');
-        if (idx > 1000000)
-            return -1;
-    }
-    p += strspn(p, "0123456789");
-    return *p ? -1 : (int)idx;
-}
-
 /* A disk's bus, defaulted from its target prefix as libvirt's parser does. */
 static vmx_disk_bus disk_bus(const vmx_disk *d)
 {
@@ -168,7 +141,7 @@ typedef struct drive_addr {
 static int assign_address(drive_addr *a, vmx_disk_bus bus, const char *target,
                           unsigned int scsi_max_unit)
 {
-    int idx = disk_name_to_index(target);
+    int idx = vmx__disk_name_to_index(target);
     int per_bus = scsi_max_unit > 1 && scsi_max_unit < 4096 ? (int)scsi_max_unit - 1 : 15;
 
     if (idx < 0)
@@ -263,7 +236,7 @@ static int verify_address(vmx__d2v *c, const vmx_disk *d, vmx_disk_bus bus,
         /* libvirt cannot write these: lossless mode only */
         if (!c->lossless)
             goto unsupported;
-        if (disk_name_to_index(d->target) >=
+        if (vmx__disk_name_to_index(d->target) >=
             4 * (bus == VMX_DISK_BUS_SATA ? SATA_UNITS : NVME_UNITS))
             return vmx__d2v_error(c, VMX_EUNSUPPORTED, "devices/disk/target",
                                   "%s disk index (parsed from '%s') is too large",
@@ -446,7 +419,7 @@ static int put_disk(vmx__d2v *c, const vmx_disk *d, vmx_disk_bus bus)
                               "'block'",
                               bname, dname, d->target);
 
-    idx = disk_name_to_index(d->target);
+    idx = vmx__disk_name_to_index(d->target);
     if (bus == VMX_DISK_BUS_SCSI) {
         if (strncmp(d->target, "sd", 2) != 0)
             return vmx__d2v_error(c, VMX_EINVAL, "devices/disk/target",
@@ -588,7 +561,7 @@ static int put_floppy(vmx__d2v *c, const vmx_disk *d, bool floppy_present[2])
         return vmx__d2v_error(c, VMX_EINVAL, "devices/disk/target",
                               "floppy target device '%s' must start with 'fd'",
                               d->target);
-    unit = disk_name_to_index(d->target);
+    unit = vmx__disk_name_to_index(d->target);
     if (unit < 0)
         return vmx__d2v_error(c, VMX_EINVAL, "devices/disk/target",
                               "cannot parse a disk index from '%s'", d->target);
@@ -656,9 +629,9 @@ int vmx__d2v_disks(vmx__d2v *c)
                 goto out;
         } else if (bus == VMX_DISK_BUS_SATA) {
             /* verify_address() checked the index */
-            sata[disk_name_to_index(d->target) / SATA_UNITS] = true;
+            sata[vmx__disk_name_to_index(d->target) / SATA_UNITS] = true;
         } else if (bus == VMX_DISK_BUS_NVME) {
-            nvme[disk_name_to_index(d->target) / NVME_UNITS] = true;
+            nvme[vmx__disk_name_to_index(d->target) / NVME_UNITS] = true;
         }
     }
     if ((rc = gather_scsi(c, &st, has_disks)) < 0)

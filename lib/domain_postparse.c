@@ -8,7 +8,7 @@
 
 /* libvirt's virDiskNameParse: a known prefix, lowercase letters read as a
  * bijective base-26 number, optional trailing digits (a partition). */
-static int disk_name_to_index(const char *name)
+int vmx__disk_name_to_index(const char *name)
 {
     static const char *const prefixes[] = {"fd", "hd", "vd", "sd", "xvd", "ubd"};
     const char *p = NULL;
@@ -51,7 +51,7 @@ int vmx__disk_assign_address(vmx_disk *d, unsigned int scsi_bus_max_unit, vmx_er
     default:
         return 0; /* other buses are not controller based */
     }
-    idx = disk_name_to_index(d->target);
+    idx = vmx__disk_name_to_index(d->target);
     if (idx < 0)
         return vmx_error_set(err, VMX_EINVAL, NULL, 0, "devices/disk/target",
                              "unknown disk name '%s' and no address specified",

@@ -26,6 +26,10 @@
  */
 VMX_INTERNAL int vmx__domain_postparse(vmx_domain *dom, vmx_error *err);
 
+/* The index libvirt's virDiskNameParse reads from a target name ("sda" 0,
+ * "hdb" 1, "sdaa" 26, ...), or -1 when the name is not one. */
+VMX_INTERNAL int vmx__disk_name_to_index(const char *name);
+
 /*
  * Give a disk without an address the one its target name implies (libvirt's
  * virDomainDiskDefAssignAddress, VMware's wide SCSI bus); @p scsi_bus_max_unit
