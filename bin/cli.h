@@ -44,6 +44,10 @@ int cmd_batch(int argc, char **argv);
 int cmd_roundtrip(int argc, char **argv);
 
 #ifdef VMX_WITH_SYNC
+/* In vmxkit: run "vmxkit-sync ARGV..." in place of this process
+ * (bin/sync_exec.c); returns only on failure, with an exit code. */
+int cli_sync_exec(int argc, char **argv);
+
 /* Sync subcommands (bin/cmd_push.c, bin/cmd_sync_power.c) and their shared
  * connection options (bin/cmd_sync_common.c). */
 int cmd_push(int argc, char **argv);

@@ -18,9 +18,10 @@ static const cli_command commands[] = {
     {"batch", cmd_batch, "convert many files and directory trees in parallel"},
     {"roundtrip", cmd_roundtrip, "check that VMX or XML files survive conversion and back"},
 #ifdef VMX_WITH_SYNC
-    {"push", cmd_push, "put VM definitions on an ESX host or vCenter (create/update)"},
-    {"power", cmd_power, "power VMs on, off, reset or suspend them on a host"},
-    {"unregister", cmd_unregister, "remove VMs from a host's inventory"},
+    /* run by the vmxkit-sync program (bin/sync_exec.c) */
+    {"push", cli_sync_exec, "put VM definitions on an ESX host or vCenter (create/update)"},
+    {"power", cli_sync_exec, "power VMs on, off, reset or suspend them on a host"},
+    {"unregister", cli_sync_exec, "remove VMs from a host's inventory"},
 #endif
 };
 

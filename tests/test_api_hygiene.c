@@ -168,3 +168,62 @@ Test(api_hygiene, public_headers_compile_alone_as_cxx)
     cr_assert_geq(for_each_header(as_cxx), 8);
     cr_assert_geq(for_each_header(as_cxx_in_extern_c), 8);
 }
+
+/* The libraries a program needs (readelf's NEEDED entries), one per line. */
+static char *needed_libs(const char *prog)
+{
+    char cmd[2048], *out;
+
+    snprintf(cmd, sizeof(cmd), "readelf -d '%s' 2>&1 | sed -n 's/.*(NEEDED).*\\[\\(.*\\)\\]/\\1/p'",
+             prog);
+    cr_assert_eq(run_shell(cmd, &out), 0, "readelf failed: %s", out);
+    return out;
+}
+
+/* Only vmxkit-sync loads libvmxkit-sync (and libcurl, OpenSSL): the other
+ * commands start without mapping them (doc/performance.md). */
+Test(api_hygiene, only_the_sync_helper_links_the_sync_library)
+{
+    const char *vmxkit = BUILDDIR "/bin/.libs/vmxkit";
+    const char *helper = BUILDDIR "/bin/.libs/vmxkit-sync";
+    char *libs;
+
+    if (access(vmxkit, X_OK) != 0)
+        vmxkit = BUILDDIR "/bin/vmxkit";
+    libs = needed_libs(vmxkit);
+    cr_expect_null(strstr(libs, "libvmxkit-sync"), "vmxkit needs:\n%s", libs);
+    cr_expect_null(strstr(libs, "libcurl"), "vmxkit needs:\n%s", libs);
+    cr_expect_null(strstr(libs, "libssl"), "vmxkit needs:\n%s", libs);
+    free(libs);
+    if (access(helper, X_OK) != 0)
+        helper = BUILDDIR "/bin/vmxkit-sync";
+    if (access(helper, X_OK) != 0)
+        cr_skip_test("vmxkit-sync not built (--without-sync)");
+    libs = needed_libs(helper);
+    cr_expect_not_null(strstr(libs, "libvmxkit-sync"), "vmxkit-sync needs:\n%s", libs);
+    free(libs);
+}
+
+/* vmxkit finds its helper beside itself; VMXKIT_EXEC_PATH overrides that,
+ * and a helper that cannot be run is a one-line error with exit code 3. */
+Test(api_hygiene, sync_commands_run_the_helper)
+{
+    char cmd[2048], *out;
+    int st;
+
+    if (access(BUILDDIR "/bin/vmxkit-sync", X_OK) != 0)
+        cr_skip_test("vmxkit-sync not built (--without-sync)");
+    snprintf(cmd, sizeof(cmd), "'%s/bin/vmxkit' push --help 2>&1", BUILDDIR);
+    st = run_shell(cmd, &out);
+    cr_expect_eq(st, 0, "%s", out);
+    cr_expect_not_null(strstr(out, "usage: vmxkit push URI"), "%s", out);
+    free(out);
+    snprintf(cmd, sizeof(cmd),
+             "VMXKIT_EXEC_PATH=/nonexistent/vmxkit '%s/bin/vmxkit' power --help 2>&1",
+             BUILDDIR);
+    st = run_shell(cmd, &out);
+    cr_expect_eq(st, 3, "%s", out);
+    cr_expect_str_eq(out, "vmxkit power: cannot run /nonexistent/vmxkit/vmxkit-sync: No such "
+                          "file or directory (set VMXKIT_EXEC_PATH to its directory)\n");
+    free(out);
+}
