@@ -25,10 +25,15 @@
 #define QUEUE_SIZE 256
 #define WINDOW 1024 /* results kept for in-order reporting */
 
+/* Files are opened relative to a directory descriptor (the walked root,
+ * OUTDIR), which spares the kernel the lookup of every leading component
+ * of the path on each open. */
 typedef struct job {
     unsigned long seq;
     char *input;
     char *output;   /* NULL when the output path could not be made */
+    int in_fd;      /* input + in_off is relative to in_fd (or AT_FDCWD) */
+    size_t in_off;
     vmx_format from;
 } job;
 
@@ -45,6 +50,10 @@ typedef struct batch {
     /* options */
     vmx_format to;
     const char *outdir;
+    int out_fd;               /* OUTDIR; output + out_off is relative to it */
+    size_t out_off;
+    int *root_fds;            /* the walked directories, closed at the end */
+    size_t nroots;
     vmx_convert_options opts;
     bool quiet;
     bool progress_tty;
@@ -237,13 +246,14 @@ typedef struct inbuf {
 /* Read a whole input file into @ib (NUL-terminated): open, read to the end,
  * close, with no allocation once the buffer has grown to the file sizes at
  * hand. The messages are vmx_file_read's. */
-static int read_input(inbuf *ib, size_t *len, const char *path, vmx_error *err)
+static int read_input(inbuf *ib, size_t *len, int dirfd, const char *rel, const char *path,
+                      vmx_error *err)
 {
     size_t n = 0;
     ssize_t got;
     int fd, rc = 0;
 
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+    if ((fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC)) < 0)
         return vmx_error_set(err, VMX_EIO, path, 0, NULL, "cannot open: %s",
                              strerror(errno));
     for (;;) {
@@ -307,11 +317,13 @@ static int write_all(int fd, const char *data, size_t len)
  * (a temporary file renamed over it, vmx_file_write_atomic). Creating under
  * the final name saves the rename, the costliest step on tmpfs and disk.
  * Parent directories are made when the create finds them missing. */
-static int write_output(const char *path, const char *data, size_t len, vmx_error *err)
+static int write_output(const batch *b, const char *path, const char *data, size_t len,
+                        vmx_error *err)
 {
+    const char *rel = path + b->out_off;
     int fd, e;
 
-    while ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0) {
+    while ((fd = openat(b->out_fd, rel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0) {
         e = errno;
         if (e == EINTR)
             continue;
@@ -323,7 +335,7 @@ static int write_output(const char *path, const char *data, size_t len, vmx_erro
         if (make_parents(path) < 0)
             return vmx_error_set(err, VMX_EIO, path, 0, NULL,
                                  "cannot create directory: %s", strerror(errno));
-        if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0) {
+        if ((fd = openat(b->out_fd, rel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0) {
             e = errno;
             if (e == EEXIST)
                 return vmx_file_write_atomic(path, data, len, err);
@@ -335,12 +347,12 @@ static int write_output(const char *path, const char *data, size_t len, vmx_erro
     if (write_all(fd, data, len) < 0) {
         e = errno;
         close(fd);
-        unlink(path);
+        unlinkat(b->out_fd, rel, 0);
         return vmx_error_set(err, VMX_EIO, path, 0, NULL, "write error: %s", strerror(e));
     }
     if (close(fd) < 0) {
         e = errno;
-        unlink(path);
+        unlinkat(b->out_fd, rel, 0);
         return vmx_error_set(err, VMX_EIO, path, 0, NULL, "write error: %s", strerror(e));
     }
     return 0;
@@ -358,12 +370,12 @@ static void run_job(batch *b, job *j, result *r, inbuf *ib)
         rc = vmx_error_set(&r->err, VMX_ELIMIT, j->input, 0, NULL, "output path too long");
         goto out;
     }
-    if ((rc = read_input(ib, &inlen, j->input, &r->err)) < 0)
+    if ((rc = read_input(ib, &inlen, j->in_fd, j->input + j->in_off, j->input, &r->err)) < 0)
         goto out;
     if ((rc = vmx_convert(&out, &outlen, ib->ptr, inlen, j->input, j->from, b->to,
                           &b->opts, &r->err)) < 0)
         goto out;
-    rc = write_output(j->output, out, outlen, &r->err);
+    rc = write_output(b, j->output, out, outlen, &r->err);
 out:
     if (rc < 0 && !r->err.source[0])
         strncat(r->err.source, j->input, sizeof(r->err.source) - 1);
@@ -415,11 +427,18 @@ static void *worker(void *arg)
 
 /* ---- the walk ---- */
 
-static void push_job(batch *b, const char *input, const char *rel, vmx_format from)
+static void push_job(batch *b, int in_fd, size_t in_off, const char *input, const char *rel,
+                     vmx_format from)
 {
     job j;
 
     j.input = strdup(input);
+    j.in_fd = in_fd;
+    j.in_off = in_off;
+    if (j.input && in_off > strlen(j.input)) { /* a cut path: open it whole */
+        j.in_fd = AT_FDCWD;
+        j.in_off = 0;
+    }
     j.output = join_output(b, rel);
     j.from = from;
     pthread_mutex_lock(&b->lock);
@@ -476,10 +495,12 @@ static int cmp_names(const void *a, const void *c)
     return strcmp(((const dir_entry *)a)->name, ((const dir_entry *)c)->name);
 }
 
-/* Walk @dir; @rel is its path relative to the walked root ("" at the root).
+/* Walk @dir; @rel is its path relative to the walked root ("" at the root),
+ * whose descriptor is @root_fd (files are opened as @rel/NAME from it) and
+ * whose path takes the first @root_off bytes of @dir/NAME.
  * With @count set only counts the files. Symbolic links are not followed. */
-static unsigned long walk_dir(batch *b, const char *dir, const char *rel, bool count,
-                              int depth)
+static unsigned long walk_dir(batch *b, int root_fd, size_t root_off, const char *dir,
+                              const char *rel, bool count, int depth)
 {
     DIR *d;
     struct dirent *e;
@@ -532,11 +553,11 @@ static unsigned long walk_dir(batch *b, const char *dir, const char *rel, bool c
                                              : DT_LNK;
         }
         if (type == DT_DIR)
-            found += walk_dir(b, path, sub, count, depth + 1);
+            found += walk_dir(b, root_fd, root_off, path, sub, count, depth + 1);
         else if (type == DT_REG && wanted_input(b, names[i].name, &from)) {
             found++;
             if (!count)
-                push_job(b, path, sub, from);
+                push_job(b, root_fd, root_off, path, sub, from);
         }
         free(names[i].name);
     }
@@ -555,7 +576,23 @@ static unsigned long walk_args(batch *b, int argc, char **argv, bool count)
         vmx_format from;
 
         if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-            found += walk_dir(b, argv[i], "", count, 0);
+            int fd = AT_FDCWD;
+            size_t off = 0;
+
+            if (!count) {
+                int *fds = realloc(b->root_fds, (b->nroots + 1) * sizeof(*fds));
+
+                if (fds) {
+                    b->root_fds = fds;
+                    fd = open(argv[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+                    if (fd >= 0) {
+                        fds[b->nroots++] = fd;
+                        off = strlen(argv[i]) + 1;
+                    } else
+                        fd = AT_FDCWD;
+                }
+            }
+            found += walk_dir(b, fd, off, argv[i], "", count, 0);
             continue;
         }
         found++;
@@ -566,7 +603,7 @@ static unsigned long walk_args(batch *b, int argc, char **argv, bool count)
         from = vmx_format_from_path(argv[i]);
         if (from == VMX_FORMAT_UNKNOWN)
             from = VMX_FORMAT_VMX;
-        push_job(b, argv[i], base, from);
+        push_job(b, AT_FDCWD, 0, argv[i], base, from);
     }
     return found;
 }
@@ -670,18 +707,21 @@ int cmd_batch(int argc, char **argv)
         free(b);
         return CLI_EXIT_USAGE;
     }
-    if (access(b->outdir, W_OK) < 0) {
+    if (access(b->outdir, W_OK) < 0 ||
+        (b->out_fd = open(b->outdir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
         fprintf(stderr, "vmxkit: %s: output directory is not writable: %s\n", b->outdir,
                 strerror(errno));
         free(b);
         return CLI_EXIT_USAGE;
     }
+    b->out_off = strlen(b->outdir) + 1;
     if (report_path) {
         snprintf(report_tmp, sizeof(report_tmp), "%s.tmp%ld", report_path, (long)getpid());
         b->report = fopen(report_tmp, "w");
         if (!b->report) {
             fprintf(stderr, "vmxkit: %s: cannot write report: %s\n", report_path,
                     strerror(errno));
+            close(b->out_fd);
             free(b);
             return CLI_EXIT_USAGE;
         }
@@ -720,6 +760,10 @@ int cmd_batch(int argc, char **argv)
         }
     }
     status = b->failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+    close(b->out_fd);
+    while (b->nroots > 0)
+        close(b->root_fds[--b->nroots]);
+    free(b->root_fds);
     pthread_mutex_destroy(&b->lock);
     pthread_cond_destroy(&b->can_push);
     pthread_cond_destroy(&b->can_pop);
