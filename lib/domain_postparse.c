@@ -86,6 +86,12 @@ int vmx__disk_assign_address(vmx_disk *d, unsigned int scsi_bus_max_unit, vmx_er
     return 0;
 }
 
+/* At most this many controllers after the implicit ones are added: the XML
+ * reader's cap on devices of one kind (XR_MAX_DEVICES), so that the XML
+ * written from the result reads back. libvirt has no cap and adds one
+ * controller per index up to the disk's: 31684 SCSI ones for a disk named sdzzzz. */
+#define MAX_CONTROLLERS 1024
+
 /* libvirt's virDomainDefMaybeAddController: a controller of this type and
  * index is appended unless one exists (post-parse appends; it does not sort). */
 static int maybe_add_controller(vmx_domain *dom, vmx_controller_type type, int index,
@@ -97,6 +103,10 @@ static int maybe_add_controller(vmx_domain *dom, vmx_controller_type type, int i
     for (i = 0; i < dom->ncontrollers; i++)
         if (dom->controllers[i].type == type && dom->controllers[i].index == index)
             return 0;
+    if (dom->ncontrollers >= MAX_CONTROLLERS)
+        return vmx_error_set(err, VMX_ELIMIT, NULL, 0, "devices/controller",
+                             "more than %d controllers with the implicit ones",
+                             MAX_CONTROLLERS);
     if (!(c = vmx_domain_add_controller(dom)))
         return vmx_error_set(err, VMX_ENOMEM, NULL, 0, NULL, "out of memory");
     c->type = type;
@@ -105,16 +115,26 @@ static int maybe_add_controller(vmx_domain *dom, vmx_controller_type type, int i
 }
 
 static int add_disk_controllers(vmx_domain *dom, vmx_controller_type ctype,
-                                vmx_disk_bus bus, vmx_error *err)
+                                vmx_disk_bus bus, const char *name, vmx_error *err)
 {
+    const vmx_disk *last = NULL;
     int max = -1, i;
     size_t k;
     int rc;
 
     for (k = 0; k < dom->ndisks; k++)
         if (dom->disks[k].bus == bus && dom->disks[k].has_address &&
-            dom->disks[k].controller > max)
+            dom->disks[k].controller > max) {
             max = dom->disks[k].controller;
+            last = &dom->disks[k];
+        }
+    /* refuse before adding anything: the loop below is linear in max */
+    if (last && max >= MAX_CONTROLLERS)
+        return vmx_error_set(err, VMX_ELIMIT, NULL, 0, "devices/disk/target",
+                             "disk '%.64s' needs %s controller %d, past the limit of %d "
+                             "controllers",
+                             last->target ? last->target : "", name, max,
+                             MAX_CONTROLLERS);
     for (i = 0; i <= max; i++)
         if ((rc = maybe_add_controller(dom, ctype, i, err)) < 0)
             return rc;
@@ -178,11 +198,14 @@ int vmx__domain_postparse(vmx_domain *dom, vmx_error *err)
             0)
             return rc;
 
-    if ((rc = add_disk_controllers(dom, VMX_CONTROLLER_SCSI, VMX_DISK_BUS_SCSI, err)) <
-            0 ||
-        (rc = add_disk_controllers(dom, VMX_CONTROLLER_FDC, VMX_DISK_BUS_FDC, err)) < 0 ||
-        (rc = add_disk_controllers(dom, VMX_CONTROLLER_IDE, VMX_DISK_BUS_IDE, err)) < 0 ||
-        (rc = add_disk_controllers(dom, VMX_CONTROLLER_SATA, VMX_DISK_BUS_SATA, err)) < 0)
+    if ((rc = add_disk_controllers(dom, VMX_CONTROLLER_SCSI, VMX_DISK_BUS_SCSI, "scsi",
+                                   err)) < 0 ||
+        (rc = add_disk_controllers(dom, VMX_CONTROLLER_FDC, VMX_DISK_BUS_FDC, "fdc",
+                                   err)) < 0 ||
+        (rc = add_disk_controllers(dom, VMX_CONTROLLER_IDE, VMX_DISK_BUS_IDE, "ide",
+                                   err)) < 0 ||
+        (rc = add_disk_controllers(dom, VMX_CONTROLLER_SATA, VMX_DISK_BUS_SATA, "sata",
+                                   err)) < 0)
         return rc;
 
     if (dom->memory_kib == 0)

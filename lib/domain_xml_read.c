@@ -16,6 +16,7 @@
 #include "vmxkit/convert.h"
 
 #include <errno.h>
+#include <iconv.h>
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 #include <limits.h>
@@ -429,6 +430,230 @@ static void keep_first_error(void *data, xmlError *e)
     first->error.ctxt = first->error.node = NULL;
 }
 
+/* ---- attribute cap (scanned before libxml2 sees the document) ----
+ *
+ * libxml2 2.9 checks a start tag for duplicate attributes in quadratic time
+ * (and adds defaulted attributes the same way): one element with 200000
+ * attributes takes minutes, before any callback could stop it. So the input
+ * is scanned first, as libxml2 will read it (transcoded to UTF-8 when the
+ * document is in UTF-16, UCS-4, EBCDIC or declares another encoding), and a
+ * start tag with more than XR_MAX_ATTRIBUTES attributes is refused. The
+ * internal DTD subset (which can hide start tags in entity values and
+ * default attributes in <!ATTLIST>) counts as one element: its declarations
+ * and the '=' and character references of its literals together. libvirt's
+ * elements have a dozen attributes at most. */
+#define XR_MAX_ATTRIBUTES 256
+
+static bool has_prefix(const char *p, const char *end, const char *s)
+{
+    size_t n = strlen(s);
+
+    return (size_t)(end - p) >= n && memcmp(p, s, n) == 0;
+}
+
+/* The end of @p's construct: just past @close, or @end. */
+static const char *skip_past(const char *p, const char *end, const char *close)
+{
+    size_t n = strlen(close);
+
+    for (; p + n <= end; p++)
+        if (memcmp(p, close, n) == 0)
+            return p + n;
+    return end;
+}
+
+static int too_many_attributes(const char *doc, const char *at, const char *end,
+                               const char *source, vmx_error *err)
+{
+    unsigned long line = 1;
+    const char *p, *n = at + 1;
+
+    for (p = doc; p < at; p++)
+        line += *p == '\n';
+    if (*n == '!')
+        return vmx_error_set(err, VMX_ELIMIT, source, line, NULL,
+                             "document type declaration with more than %d declarations "
+                             "and attributes",
+                             XR_MAX_ATTRIBUTES);
+    for (p = n; p < end && p - n < 32 && !strchr(" \t\r\n/>", *p); p++)
+        ;
+    return vmx_error_set(err, VMX_ELIMIT, source, line, NULL,
+                         "element <%.*s> has more than %d attributes", (int)(p - n), n,
+                         XR_MAX_ATTRIBUTES);
+}
+
+/* The internal subset of a <!DOCTYPE at @p ('[' just read); returns the end
+ * of the subset (past ']') or NULL after an error. */
+static const char *scan_subset(const char *doc, const char *at, const char *p,
+                               const char *end, const char *source, vmx_error *err)
+{
+    unsigned int count = 0;
+    char q;
+
+    while (p < end && *p != ']') {
+        if (has_prefix(p, end, "<!--")) {
+            p = skip_past(p + 4, end, "-->");
+        } else if (has_prefix(p, end, "<?")) {
+            p = skip_past(p + 2, end, "?>");
+        } else if (*p == '<') {
+            count++;
+            for (p++; p < end && *p != '>'; p++) {
+                if (*p != '"' && *p != '\'')
+                    continue;
+                for (q = *p++; p < end && *p != q; p++)
+                    count += *p == '=' || (*p == '&' && p + 1 < end && p[1] == '#');
+                if (p == end)
+                    break;
+            }
+            if (p < end)
+                p++;
+        } else {
+            p++;
+        }
+        if (count > XR_MAX_ATTRIBUTES) {
+            too_many_attributes(doc, at, end, source, err);
+            return NULL;
+        }
+    }
+    return p < end ? p + 1 : end;
+}
+
+static int scan_attributes(const char *doc, size_t len, const char *source,
+                           vmx_error *err)
+{
+    const char *p = doc, *end = doc + len, *at;
+    unsigned int count;
+    char q;
+
+    while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+        at = p;
+        if (has_prefix(p, end, "<!--")) {
+            p = skip_past(p + 4, end, "-->");
+        } else if (has_prefix(p, end, "<![CDATA[")) {
+            p = skip_past(p + 9, end, "]]>");
+        } else if (has_prefix(p, end, "<?")) {
+            p = skip_past(p + 2, end, "?>");
+        } else if (has_prefix(p, end, "<!")) {
+            /* <!DOCTYPE: quoted identifiers, then perhaps [internal subset] */
+            for (p += 2; p < end && *p != '>'; p++) {
+                if (*p == '[') {
+                    if (!(p = scan_subset(doc, at, p + 1, end, source, err)))
+                        return err ? err->code : VMX_ELIMIT;
+                    p--;
+                } else if (*p == '"' || *p == '\'') {
+                    q = *p;
+                    p = memchr(p + 1, q, (size_t)(end - p - 1));
+                    if (!p)
+                        return 0;
+                }
+            }
+        } else {
+            /* a start or end tag: '=' outside the quoted values */
+            for (count = 0, p++; p < end && *p != '>'; p++) {
+                if (*p == '=' && ++count > XR_MAX_ATTRIBUTES)
+                    return too_many_attributes(doc, at, end, source, err);
+                if (*p == '"' || *p == '\'') {
+                    q = *p;
+                    p = memchr(p + 1, q, (size_t)(end - p - 1));
+                    if (!p)
+                        return 0;
+                }
+            }
+        }
+        if (p >= end)
+            break;
+    }
+    return 0;
+}
+
+/* The name of the encoding the XML declaration of @buf (ASCII-compatible)
+ * declares, in @name; false when there is none. */
+static bool declared_encoding(const char *buf, size_t len, char *name, size_t size)
+{
+    const char *end = buf + len, *p, *decl_end, *e;
+    size_t n;
+
+    if (has_prefix(buf, end, "\xEF\xBB\xBF"))
+        buf += 3;
+    if (!has_prefix(buf, end, "<?xml"))
+        return false;
+    decl_end = skip_past(buf, end, "?>");
+    for (p = buf; p + 8 < decl_end; p++) {
+        if (memcmp(p, "encoding", 8) != 0)
+            continue;
+        for (p += 8; p < decl_end && strchr(" \t\r\n=", *p); p++)
+            ;
+        if (p >= decl_end || (*p != '"' && *p != '\''))
+            return false;
+        e = memchr(p + 1, *p, (size_t)(decl_end - p - 1));
+        if (!e || (n = (size_t)(e - p - 1)) == 0 || n >= size)
+            return false;
+        memcpy(name, p + 1, n);
+        name[n] = '\0';
+        return true;
+    }
+    return false;
+}
+
+/* Scan @buf as libxml2 will read it: its bytes when they are UTF-8 or
+ * another ASCII-compatible encoding, transcoded to UTF-8 otherwise (up to
+ * the first byte the charset refuses, where libxml2 stops too). */
+static int check_attributes(const char *buf, size_t len, const char *source,
+                            vmx_error *err)
+{
+    char declared[64];
+    const char *from = NULL;
+    vmx_buf out = VMX_BUF_INIT;
+    iconv_t cd;
+    char *in, *o;
+    size_t inleft, oleft, r;
+    int rc;
+
+    switch (len >= 4 ? xmlDetectCharEncoding((const unsigned char *)buf, 4)
+                     : XML_CHAR_ENCODING_NONE) {
+    case XML_CHAR_ENCODING_UTF16LE:
+        from = "UTF-16LE";
+        break;
+    case XML_CHAR_ENCODING_UTF16BE:
+        from = "UTF-16BE";
+        break;
+    case XML_CHAR_ENCODING_UCS4LE:
+        from = "UCS-4LE";
+        break;
+    case XML_CHAR_ENCODING_UCS4BE:
+        from = "UCS-4BE";
+        break;
+    case XML_CHAR_ENCODING_EBCDIC:
+        from = "IBM037"; /* the markup characters are the same in every EBCDIC */
+        break;
+    default:
+        if (declared_encoding(buf, len, declared, sizeof(declared)) &&
+            vmx__strcasecmp(declared, "UTF-8") != 0 &&
+            vmx__strcasecmp(declared, "US-ASCII") != 0)
+            from = declared;
+        break;
+    }
+    if (!from || (cd = iconv_open("UTF-8", from)) == (iconv_t)-1)
+        return scan_attributes(buf, len, source, err);
+    in = (char *)buf;
+    inleft = len;
+    do {
+        if (vmx_buf_grow(&out, inleft + 4096) < 0) {
+            iconv_close(cd);
+            vmx_buf_dispose(&out);
+            return vmx_error_set(err, VMX_ENOMEM, source, 0, NULL, "out of memory");
+        }
+        o = out.ptr + out.len;
+        oleft = out.cap - out.len - 1;
+        r = iconv(cd, &in, &inleft, &o, &oleft);
+        out.len = (size_t)(o - out.ptr);
+    } while (r == (size_t)-1 && errno == E2BIG);
+    iconv_close(cd);
+    rc = scan_attributes(out.ptr, out.len, source, err);
+    vmx_buf_dispose(&out);
+    return rc;
+}
+
 static int parse_document(xmlDoc **out, const char *buf, size_t len, const char *source,
                           vmx_error *err)
 {
@@ -445,6 +670,8 @@ static int parse_document(xmlDoc **out, const char *buf, size_t len, const char 
     *out = NULL;
     memset(&first, 0, sizeof(first));
     xmlInitParser();
+    if ((rc = check_attributes(buf, len, source, err)) < 0)
+        return rc;
     if (!(pctxt = xmlNewParserCtxt()))
         return vmx_error_set(err, VMX_ENOMEM, source, 0, NULL, "out of memory");
     /* errors reach keep_first_error (with the context as its data) and

@@ -443,6 +443,14 @@ static int build_line(vmx_config *cfg, vmx_line *l, const char *key, const char 
     total = klen + vlen + tlen + 5; /* ` = "` and `"` */
     if (total < klen || total > UINT32_MAX)
         return vmx_error_set(err, VMX_ELIMIT, cfg->source, 0, key, "value too long");
+    /* an edit never makes a line the reader refuses with its default limit */
+    if (total > VMX_PARSE_DEFAULT_MAX_LINE_LENGTH)
+        return vmx_error_set(err, VMX_ELIMIT, cfg->source, old ? old->lineno : 0, key,
+                             "value of '%s' is too long: %zu bytes, at most %zu", key,
+                             vlen,
+                             klen + tlen + 5 < VMX_PARSE_DEFAULT_MAX_LINE_LENGTH
+                                 ? VMX_PARSE_DEFAULT_MAX_LINE_LENGTH - klen - tlen - 5
+                                 : 0);
     raw = vmx__arena_alloc(&cfg->arena, total);
     if (!raw)
         return vmx_error_set(err, VMX_ENOMEM, cfg->source, 0, key, "out of memory");

@@ -120,6 +120,13 @@ VMX_INTERNAL int vmx__config_add_diag(vmx_config *cfg, vmx_diag_severity severit
  * acceptable (vmx_convert). */
 VMX_INTERNAL int vmx__config_check(const char *buf, size_t len);
 
+/* Does VMX text that vmxkit wrote (@buf, @len bytes) stay within the
+ * reader's default limits (file size, line length, number of lines)? 0, or
+ * VMX_ELIMIT with an error naming the key of a line that is too long: a
+ * converter checks its output so that it never writes a file the reader
+ * refuses. */
+VMX_INTERNAL int vmx__config_check_limits(const char *buf, size_t len, vmx_error *err);
+
 /* -- vmx_encoding.c */
 /* Resolve a declared .encoding to an iconv charset, applying the aliases
  * VMware uses that iconv lacks. Sets *utf8 for UTF-8. Returns 0,

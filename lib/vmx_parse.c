@@ -598,6 +598,47 @@ int vmx__config_check(const char *buf, size_t len)
     return 0;
 }
 
+int vmx__config_check_limits(const char *buf, size_t len, vmx_error *err)
+{
+    const size_t max = VMX_PARSE_DEFAULT_MAX_LINE_LENGTH;
+    const char *pos = buf, *end = buf + len, *nl, *le;
+    size_t nlines = 0, n, klen;
+    char key[VMX_ERROR_KEY_MAX];
+
+    if (len > VMX_PARSE_DEFAULT_MAX_FILE_SIZE)
+        return vmx_error_set(err, VMX_ELIMIT, NULL, 0, NULL,
+                             "VMX output of %zu bytes, more than the limit of %zu bytes",
+                             len, (size_t)VMX_PARSE_DEFAULT_MAX_FILE_SIZE);
+    for (; pos < end; pos = nl ? nl + 1 : end) {
+        nl = memchr(pos, '\n', (size_t)(end - pos));
+        le = nl ? nl : end;
+        if (nl && le > pos && le[-1] == '\r')
+            le--;
+        if (++nlines > VMX_PARSE_DEFAULT_MAX_ENTRIES)
+            return vmx_error_set(err, VMX_ELIMIT, NULL, 0, NULL,
+                                 "VMX output of more than %zu lines",
+                                 (size_t)VMX_PARSE_DEFAULT_MAX_ENTRIES);
+        if ((n = (size_t)(le - pos)) <= max)
+            continue;
+        /* a line as vmxkit writes it, `key = "value"`: name the key and
+         * count the bytes of the value */
+        for (klen = 0;
+             klen < sizeof(key) - 1 && klen < n && !is_ws(pos[klen]) && pos[klen] != '=';
+             klen++)
+            ;
+        if (klen == 0 || klen + 5 > n || memcmp(pos + klen, " = \"", 4) != 0 ||
+            le[-1] != '"')
+            return vmx_error_set(err, VMX_ELIMIT, NULL, 0, NULL,
+                                 "VMX output line longer than %zu bytes", max);
+        memcpy(key, pos, klen);
+        key[klen] = '\0';
+        return vmx_error_set(err, VMX_ELIMIT, NULL, 0, key,
+                             "value of '%s' is too long: %zu bytes, at most %zu", key,
+                             n - klen - 5, max - klen - 5);
+    }
+    return 0;
+}
+
 /* Parse @buf (@len bytes, owned by the call from here on: it becomes the
  * config's raw copy or is freed). */
 static int parse_owned(vmx_config **out, char *buf, size_t len, const char *source,

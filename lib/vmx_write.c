@@ -1,6 +1,14 @@
 /* Serialise a vmx_config: every line's bytes (original, or rebuilt by an
  * edit) followed by its own line end, so an unmodified parse comes back byte
- * for byte. */
+ * for byte.
+ *
+ * The reader takes EF BB BF at the very start of a file for a byte order mark
+ * and skips it. A line that starts with those bytes (a key beginning with
+ * U+FEFF) can only be the first line after an edit (a parse would have taken
+ * them for the mark); written as it is, it would lose them on the next read.
+ * So a config without a mark whose first line starts with EF BB BF gets a
+ * mark in front: the file reads back as it was, here and in VMware, which
+ * skips the mark the same way. */
 #include "config.h"
 #include "vmx_config_private.h"
 
@@ -11,9 +19,19 @@ static size_t eol_len(uint8_t eol)
     return eol == VMX_EOL_CRLF ? 2 : eol == VMX_EOL_LF ? 1 : 0;
 }
 
+static const char bom[3] = {'\xEF', '\xBB', '\xBF'};
+
+/* Does the output need a byte order mark in front? */
+static bool write_bom(const vmx_config *cfg)
+{
+    return cfg->bom || (cfg->nlines && cfg->lines[0].raw_len >= 3 &&
+                        memcmp(cfg->lines[0].raw, bom, 3) == 0);
+}
+
 int vmx_config_write(char **out, size_t *len, const vmx_config *cfg, vmx_error *err)
 {
-    size_t total = cfg->bom ? 3 : 0, i, alloc;
+    bool mark = write_bom(cfg);
+    size_t total = mark ? 3 : 0, i, alloc;
     char *buf, *p;
 
     *out = NULL;
@@ -31,8 +49,8 @@ int vmx_config_write(char **out, size_t *len, const vmx_config *cfg, vmx_error *
     if (!(buf = vmx__malloc(alloc)))
         return vmx_error_set(err, VMX_ENOMEM, cfg->source, 0, NULL, "out of memory");
     p = buf;
-    if (cfg->bom) {
-        memcpy(p, "\xEF\xBB\xBF", 3);
+    if (mark) {
+        memcpy(p, bom, 3);
         p += 3;
     }
     for (i = 0; i < cfg->nlines; i++) {

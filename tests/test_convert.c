@@ -297,6 +297,49 @@ Test(convert, keys_of_a_slot_without_present_are_still_checked)
 
 /* YAML: plain scalars that YAML 1.1 or 1.2 would read as something other
  * than a string are quoted, others stay plain. */
+/* A description longer than a VMX line can hold: the conversion to VMX is
+ * refused, naming the key, rather than writing a file the reader refuses;
+ * the longest one that fits converts and reads back. */
+Test(convert, description_too_long_for_a_vmx_line_is_refused)
+{
+    static const char head[] = "<domain type='vmware'><name>x</name><memory>4096</memory>"
+                               "<os><type>hvm</type></os><description>";
+    static const char tail[] = "</description></domain>\n";
+    const size_t fits = VMX_PARSE_DEFAULT_MAX_LINE_LENGTH - strlen("annotation = \"\"");
+    size_t n, len = 0, vlen = 0, hl = strlen(head), tl = strlen(tail);
+    char *xml = malloc(hl + fits + 1 + tl + 1), *vmx = NULL;
+    vmx_error err = VMX_ERROR_INIT;
+    vmx_config *cfg = NULL;
+
+    cr_assert_not_null(xml);
+    for (n = fits + 1; n >= fits; n--) {
+        memcpy(xml, head, hl);
+        memset(xml + hl, 'a', n);
+        memcpy(xml + hl + n, tail, tl + 1);
+        len = hl + n + tl;
+        err = (vmx_error)VMX_ERROR_INIT;
+        if (n > fits) {
+            cr_assert_eq(vmx_convert(&vmx, &vlen, xml, len, "d.xml", VMX_FORMAT_XML,
+                                     VMX_FORMAT_VMX, NULL, &err),
+                         VMX_ELIMIT);
+            cr_assert_null(vmx);
+            cr_assert_str_eq(err.message, "value of 'annotation' is too long: 65522 "
+                                          "bytes, at most 65521");
+            cr_assert_str_eq(err.key, "annotation");
+            continue;
+        }
+        cr_assert_eq(vmx_convert(&vmx, &vlen, xml, len, "d.xml", VMX_FORMAT_XML,
+                                 VMX_FORMAT_VMX, NULL, &err),
+                     0, "%s", err.message);
+        cr_assert_eq(vmx_config_parse(&cfg, vmx, vlen, "d.vmx", NULL, &err), 0, "%s",
+                     err.message);
+        cr_assert_eq(strlen(vmx_config_get(cfg, "annotation")), fits);
+        vmx_config_free(cfg);
+        vmx_free(vmx);
+    }
+    free(xml);
+}
+
 static char *name_line(const char *name)
 {
     char in[512], *out = NULL, *line, *end;

@@ -294,6 +294,52 @@ Test(domain_xml_read, controller_without_index_takes_the_lowest_free)
     vmx_domain_free(dom);
 }
 
+/* Fuzz finding F3: one implicit controller per index up to the disk's would
+ * be 31685 controllers for sdzzzz; the reader caps controllers at 1024. */
+Test(domain_xml_read, implicit_controllers_past_the_cap_are_refused)
+{
+    vmx_error err = VMX_ERROR_INIT;
+    vmx_domain *dom;
+    char *xml;
+    size_t o = 0, cap = 1024 * 48 + 512;
+    int i;
+
+    cr_assert_eq(read_fail(DEVICES(DISK("sdzzzz", "scsi")), &err), VMX_ELIMIT);
+    cr_assert_str_eq(err.message,
+                     "disk 'sdzzzz' needs scsi controller 31683, past the limit of 1024 "
+                     "controllers");
+    cr_assert_str_eq(err.key, "devices/disk/target");
+    cr_assert_str_eq(err.source, "bad.xml");
+    /* an explicit address far out is refused alike */
+    err = (vmx_error)VMX_ERROR_INIT;
+    cr_assert_eq(read_fail(DEVICES("<disk type='file' device='disk'>"
+                                   "<target dev='sda' bus='scsi'/><address type='drive' "
+                                   "controller='100000' bus='0' target='0' unit='0'/>"
+                                   "</disk>\n"),
+                           &err),
+                 VMX_ELIMIT);
+    cr_assert_not_null(strstr(err.message, "controller 100000"), "%s", err.message);
+    /* the last controller below the cap is fine: 1024 of them */
+    err = (vmx_error)VMX_ERROR_INIT;
+    dom = read_ok(DEVICES("<disk type='file' device='disk'><target dev='sda' bus='sata'/>"
+                          "<address type='drive' controller='1023' bus='0' target='0' "
+                          "unit='0'/></disk>\n"));
+    cr_assert_eq(dom->ncontrollers, 1024);
+    vmx_domain_free(dom);
+    /* and the implicit ones count with the explicit ones */
+    xml = malloc(cap);
+    cr_assert_not_null(xml);
+    o += (size_t)snprintf(xml, cap, DOMAIN_HEAD "<devices>\n");
+    for (i = 0; i < 1024; i++)
+        o += (size_t)snprintf(xml + o, cap - o, "<controller type='usb' index='%d'/>\n",
+                              i);
+    o += (size_t)snprintf(xml + o, cap - o, DISK("sda", "scsi") "</devices></domain>\n");
+    cr_assert_lt(o, cap);
+    cr_assert_eq(read_fail(xml, &err), VMX_ELIMIT);
+    cr_assert_str_eq(err.message, "more than 1024 controllers with the implicit ones");
+    free(xml);
+}
+
 Test(domain_xml_read, disk_details)
 {
     vmx_domain *dom = read_ok(DEVICES(
@@ -860,6 +906,107 @@ Test(domain_xml_read, deep_nesting_fails_cleanly)
     cr_assert_eq(err.line, 2);
     cr_assert_not_null(strstr(err.message, "depth"), "%s", err.message);
     free(xml);
+}
+
+/* Write a domain whose <name> has @n attributes (and, with @decoy, a comment
+ * and a CDATA section that look like a tag with 300, which do not count). */
+static char *many_attributes(int n, bool decoy)
+{
+    size_t cap = 32 * 1024, o = 0;
+    char *xml = malloc(cap);
+    int i;
+
+    cr_assert_not_null(xml);
+    o += (size_t)snprintf(xml, cap, "<domain type='vmware'>\n%s<name",
+                          decoy ? "<!-- <a" : "");
+    for (i = 0; decoy && i < 300; i++)
+        o += (size_t)snprintf(xml + o, cap - o, " a%d='1'", i);
+    if (decoy)
+        o += (size_t)snprintf(xml + o, cap - o, "> -->\n<name q='>=>'");
+    for (i = 0; i < n; i++)
+        o += (size_t)snprintf(xml + o, cap - o, " a%d='1'", i);
+    o += (size_t)snprintf(xml + o, cap - o,
+                          ">t</name>\n<memory>4096</memory><os><type>hvm</type></os>"
+                          "<description><![CDATA[<a");
+    for (i = 0; decoy && i < 300; i++)
+        o += (size_t)snprintf(xml + o, cap - o, " a%d='1'", i);
+    o += (size_t)snprintf(xml + o, cap - o, ">]]></description></domain>\n");
+    cr_assert_lt(o, cap);
+    return xml;
+}
+
+/* libxml2 2.9 checks attributes for duplicates in quadratic time: the
+ * reader refuses more than 256 on an element before libxml2 parses. */
+Test(domain_xml_read, more_than_256_attributes_are_refused_before_parsing)
+{
+    vmx_error err = VMX_ERROR_INIT;
+    vmx_domain *dom;
+    char *xml;
+
+    xml = many_attributes(256, false);
+    dom = read_ok(xml);
+    vmx_domain_free(dom);
+    free(xml);
+    /* comments, CDATA and quoted values are not tags; 255 + q='>=>' */
+    xml = many_attributes(255, true);
+    dom = read_ok(xml);
+    vmx_domain_free(dom);
+    free(xml);
+
+    xml = many_attributes(257, false);
+    cr_assert_eq(read_fail(xml, &err), VMX_ELIMIT);
+    cr_assert_str_eq(err.message, "element <name> has more than 256 attributes");
+    cr_assert_eq(err.line, 2);
+    cr_assert_str_eq(err.source, "bad.xml");
+    free(xml);
+    xml = many_attributes(256, true);
+    err = (vmx_error)VMX_ERROR_INIT;
+    cr_assert_eq(read_fail(xml, &err), VMX_ELIMIT);
+    cr_assert_str_eq(err.message, "element <name> has more than 256 attributes");
+    cr_assert_eq(err.line, 3);
+    free(xml);
+}
+
+/* The check reads the document as libxml2 does: in UTF-16 too, and in the
+ * internal subset (default attributes, tags in entity values). */
+Test(domain_xml_read, attribute_cap_holds_in_utf16_and_in_the_dtd)
+{
+    vmx_error err = VMX_ERROR_INIT;
+    vmx_domain *dom = NULL;
+    char *xml = many_attributes(300, false), *u16;
+    size_t i, n = strlen(xml), cap = 64 * 1024, o = 0;
+    char *dtd = malloc(cap);
+
+    u16 = malloc(2 * n + 2);
+    cr_assert_not_null(u16);
+    u16[0] = '\xff'; /* UTF-16LE byte order mark */
+    u16[1] = '\xfe';
+    for (i = 0; i < n; i++) {
+        u16[2 + 2 * i] = xml[i];
+        u16[3 + 2 * i] = '\0';
+    }
+    cr_assert_eq(vmx_domain_from_xml(&dom, u16, 2 * n + 2, "u16.xml", NULL, &err),
+                 VMX_ELIMIT);
+    cr_assert_null(dom);
+    cr_assert_str_eq(err.message, "element <name> has more than 256 attributes");
+    free(u16);
+    free(xml);
+
+    cr_assert_not_null(dtd);
+    o += (size_t)snprintf(dtd, cap, "<!DOCTYPE domain [\n");
+    for (i = 0; i < 300; i++)
+        o += (size_t)snprintf(dtd + o, cap - o, "<!ATTLIST domain a%zu CDATA '1'>\n", i);
+    o += (size_t)snprintf(dtd + o, cap - o,
+                          "]>\n<domain type='vmware'><name>t</name><memory>4096</memory>"
+                          "<os><type>hvm</type></os></domain>\n");
+    cr_assert_lt(o, cap);
+    err = (vmx_error)VMX_ERROR_INIT;
+    cr_assert_eq(read_fail(dtd, &err), VMX_ELIMIT);
+    cr_assert_str_eq(err.message,
+                     "document type declaration with more than 256 declarations and "
+                     "attributes");
+    cr_assert_eq(err.line, 1);
+    free(dtd);
 }
 
 Test(domain_xml_read, oversized_input_is_refused)

@@ -894,6 +894,36 @@ Test(domain_yaml, reader_refuses_oversized_input)
     cr_assert_str_eq(err.source, "big.yaml");
 }
 
+/* Fuzz finding F3 through YAML: the YAML reader keeps the model as written
+ * (no implicit controllers), and the XML written from it is refused in one
+ * line by the XML reader instead of growing 31683 controllers. */
+Test(domain_yaml, disk_past_the_controller_cap_stays_bounded)
+{
+    static const char yaml[] = "name: b\nmemory: 8MiB\ncpu:\n  vcpus: 1\ndevices:\n"
+                               "  disks:\n    - target: sdzzzz\n      bus: scsi\n";
+    vmx_error err = VMX_ERROR_INIT;
+    vmx_domain *dom = NULL;
+    char *xml = NULL, *again = NULL;
+    size_t len = 0, againlen = 0;
+
+    cr_assert_eq(vmx_domain_from_yaml(&dom, yaml, sizeof(yaml) - 1, "t.yaml", NULL, &err),
+                 0, "%s", err.message);
+    cr_assert_eq(dom->ncontrollers, 0);
+    vmx_domain_free(dom);
+    cr_assert_eq(vmx_convert(&xml, &len, yaml, sizeof(yaml) - 1, "t.yaml",
+                             VMX_FORMAT_YAML, VMX_FORMAT_XML, NULL, &err),
+                 0, "%s", err.message);
+    cr_assert_lt(len, 1024, "%s", xml);
+    cr_assert_eq(vmx_convert(&again, &againlen, xml, len, "t.xml", VMX_FORMAT_XML,
+                             VMX_FORMAT_XML, NULL, &err),
+                 VMX_ELIMIT);
+    cr_assert_null(again);
+    cr_assert_str_eq(err.message, "disk 'sdzzzz' needs scsi controller 31683, past the "
+                                  "limit of 1024 controllers");
+    cr_assert_eq(strchr(err.message, '\n'), NULL);
+    vmx_free(xml);
+}
+
 static char *read_text(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");

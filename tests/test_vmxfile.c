@@ -260,6 +260,45 @@ Test(vmxfile, byte_order_mark_is_kept_and_skipped)
     vmx_config_free(cfg);
 }
 
+/* Fuzz finding F1: a key that begins with U+FEFF becomes the first line. */
+Test(vmxfile, feff_key_promoted_to_the_first_line_gets_a_byte_order_mark)
+{
+    static const char text[] = "q=\n\xEF\xBB\xBF=";
+    static const char bom_text[] = "\xEF\xBB\xBFq=\n\xEF\xBB\xBF=";
+    vmx_config *cfg = parse_ok(text), *again;
+    vmx_error err = VMX_ERROR_INIT;
+    const char *k;
+    char *out = NULL;
+    size_t len = 0;
+
+    cr_assert_eq(vmx_config_count(cfg), 2);
+    cr_assert_eq(vmx_config_remove(cfg, "q"), 1);
+    /* the written file starts with a byte order mark, then the line as it was */
+    ASSERT_WRITTEN(cfg, "\xEF\xBB\xBF\xEF\xBB\xBF=");
+    cr_assert_eq(vmx_config_write(&out, &len, cfg, &err), 0);
+    cr_assert_eq(vmx_config_parse(&again, out, len, "again.vmx", NULL, &err), 0,
+                 "%lu: %s", err.line, err.message);
+    cr_assert_eq(vmx_config_count(again), 1);
+    cr_assert_eq(vmx_config_entry(again, 0, &k, NULL, NULL), 0);
+    cr_assert_str_eq(k, "\xEF\xBB\xBF");
+    assert_written(again, out, len); /* and stays so */
+    vmx_config_free(again);
+    vmx_free(out);
+    vmx_config_free(cfg);
+
+    /* a file with a mark keeps exactly one */
+    cfg = parse_ok(bom_text);
+    cr_assert_eq(vmx_config_remove(cfg, "q"), 1);
+    ASSERT_WRITTEN(cfg, "\xEF\xBB\xBF\xEF\xBB\xBF=");
+    vmx_config_free(cfg);
+
+    /* so does a new config whose first key is set to begin with U+FEFF */
+    cr_assert_eq(vmx_config_new(&cfg), 0);
+    cr_assert_eq(vmx_config_set(cfg, "\xEF\xBB\xBFx", "1", NULL), 0);
+    ASSERT_WRITTEN(cfg, "\xEF\xBB\xBF\xEF\xBB\xBFx = \"1\"\n");
+    vmx_config_free(cfg);
+}
+
 Test(vmxfile, empty_input_and_new_config)
 {
     vmx_config *cfg = parse_ok("");
@@ -1008,6 +1047,36 @@ Test(vmxfile, set_refuses_invalid_keys_and_values)
     cr_assert_eq(vmx_config_set(cfg, "a", "\xC3", NULL), VMX_EINVAL);
     cr_assert_eq(vmx_config_set(cfg, "a", "tab\tok", NULL), 0);
     ASSERT_WRITTEN(cfg, "a = \"tab\tok\"\n");
+    vmx_config_free(cfg);
+}
+
+/* An edit never makes a line the reader refuses with its default limit. */
+Test(vmxfile, set_refuses_a_line_longer_than_the_reader_takes)
+{
+    const size_t max = VMX_PARSE_DEFAULT_MAX_LINE_LENGTH - strlen("annotation = \"\"");
+    vmx_config *cfg = parse_ok("a = \"1\"\n"), *again = NULL;
+    vmx_error err = VMX_ERROR_INIT;
+    char *value = malloc(max + 2), *out = NULL;
+    size_t len = 0;
+
+    cr_assert_not_null(value);
+    memset(value, 'x', max + 1);
+    value[max + 1] = '\0';
+    cr_assert_eq(vmx_config_set(cfg, "annotation", value, &err), VMX_ELIMIT);
+    cr_assert_str_eq(err.message,
+                     "value of 'annotation' is too long: 65522 bytes, at most 65521");
+    cr_assert_str_eq(err.key, "annotation");
+    ASSERT_WRITTEN(cfg, "a = \"1\"\n"); /* unchanged */
+    /* one byte less is the longest line the reader takes */
+    value[max] = '\0';
+    cr_assert_eq(vmx_config_set(cfg, "annotation", value, NULL), 0);
+    cr_assert_eq(vmx_config_write(&out, &len, cfg, &err), 0);
+    cr_assert_eq(vmx_config_parse(&again, out, len, "again.vmx", NULL, &err), 0, "%s",
+                 err.message);
+    cr_assert_eq(strlen(vmx_config_get(again, "annotation")), max);
+    vmx_config_free(again);
+    vmx_free(out);
+    free(value);
     vmx_config_free(cfg);
 }
 

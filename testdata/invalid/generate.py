@@ -147,6 +147,18 @@ CASES = [
     ("xml", "scsi-target-name-past-limits",
      domain(disk(b"<address type='drive' controller='0' bus='0' target='0' unit='0'/>",
                  b"sdzzzzzzzzzzzzzzzzzzzzz"))),
+    ("xml", "disk-target-needs-controller-past-the-cap",
+     domain(b"  <devices>\n    <disk type='file' device='disk'>\n"
+            b"      <target dev='sdzzzz' bus='scsi'/>\n    </disk>\n  </devices>\n")),
+    ("xml", "too-many-attributes",
+     domain(head=DOMAIN_HEAD.replace(b"<name>", b"<name" + b"".join(
+         b" a%d='1'" % i for i in range(300)) + b">", 1))),
+    ("xml", "too-many-attributes-utf16",
+     ("<domain type='vmware'" + "".join(" a%d='1'" % i for i in range(300)) + ">\n"
+      "  <name>x</name>\n</domain>\n").encode("utf-16")),
+    ("xml", "too-many-attributes-in-dtd",
+     b"<!DOCTYPE domain [\n" + b"".join(b"  <!ATTLIST domain a%d CDATA '1'>\n" % i
+                                       for i in range(300)) + b"]>\n" + domain()),
     ("xml", "memory-overflow", domain(head=DOMAIN_HEAD.replace(b"32768", b"99999999999999999999999"))),
     ("xml", "memory-negative-unit", domain(head=DOMAIN_HEAD.replace(b"32768", b"-1"))),
     # -- YAML
@@ -229,6 +241,12 @@ EXPECT = {
     "scsi-unit-too-large": (0, "disk address 0:0:99 does not match target device 'sda'"),
     "scsi-target-name-past-limits":
         (0, "cannot derive a disk address from target 'sdzzzzzzzzzzzzzzzzzzzzz'"),
+    "disk-target-needs-controller-past-the-cap":
+        (0, "disk 'sdzzzz' needs scsi controller 31683, past the limit of 1024 controllers"),
+    "too-many-attributes": (2, "element <name> has more than 256 attributes"),
+    "too-many-attributes-utf16": (1, "element <domain> has more than 256 attributes"),
+    "too-many-attributes-in-dtd":
+        (1, "document type declaration with more than 256 declarations and attributes"),
     "memory-overflow": None,  # per folder below
     "memory-negative-unit": (3, "invalid value '-1'"),
     "alias-bomb-mappings": (4, "aliases expand to more than 10000 nodes"),

@@ -175,7 +175,10 @@ VMX_EXTERN const vmx_diag *vmx_config_diag(const vmx_config *cfg, size_t i);
 
 /**
  * Serialise @p cfg back to bytes in the file's encoding. An unmodified parse
- * gives the input back byte for byte.
+ * gives the input back byte for byte. When an edit made a line that starts
+ * with the bytes EF BB BF (a key beginning with U+FEFF) the first line of a
+ * file without a byte order mark, a mark is written in front, so that the
+ * reader does not take those bytes for one.
  * @param out  receives a NUL-terminated buffer owned by the caller (vmx_free())
  * @param len  receives its length, may be NULL
  * @return 0 or VMX_ENOMEM (VMX_ELIMIT if the size overflows).
