@@ -25,9 +25,12 @@ static void push_usage(FILE *f)
     fputs(cli_sync_options_help, f);
 }
 
-/* The definition as VMX bytes: .vmx as it is, XML and YAML converted. */
-static int load_vmx(char **out, size_t *len, const char *path, vmx_error *err)
+/* The definition as VMX bytes: .vmx as it is, XML and YAML converted with
+ * the host's default virtual hardware version. */
+static int load_vmx(char **out, size_t *len, vmx_sync_session *s, const char *path,
+                    vmx_error *err)
 {
+    vmx_convert_options co = VMX_CONVERT_OPTIONS_INIT;
     vmx_format fmt = vmx_format_from_path(path);
     char *data = NULL;
     size_t n = 0;
@@ -37,7 +40,8 @@ static int load_vmx(char **out, size_t *len, const char *path, vmx_error *err)
     if ((rc = vmx_file_read(&data, &n, path, 0, err)) < 0)
         return rc;
     if (fmt == VMX_FORMAT_XML || fmt == VMX_FORMAT_YAML) {
-        rc = vmx_convert(out, len, data, n, path, fmt, VMX_FORMAT_VMX, NULL, err);
+        if ((rc = vmx_sync_default_hw_version(&co.hw_version, s, err)) == 0)
+            rc = vmx_convert(out, len, data, n, path, fmt, VMX_FORMAT_VMX, &co, err);
         vmx_free(data);
         return rc;
     }
@@ -148,7 +152,7 @@ int cmd_push(int argc, char **argv)
         size_t len = 0;
         int rc;
 
-        if ((rc = load_vmx(&vmx, &len, files[i], &err)) == 0)
+        if ((rc = load_vmx(&vmx, &len, s, files[i], &err)) == 0)
             rc = vmx_sync_push(&r, s, vmx, len, files[i], &po, &err);
         if (rc < 0) {
             if (!err.source[0])

@@ -111,28 +111,31 @@ static void trace_cb(const char *dir, const char *text, size_t len, void *payloa
     fprintf(stderr, "--- %s\n%.*s\n", dir, (int)len, text);
 }
 
-/* Read a password from the terminal without echo. */
+/* Read a password from the terminal without echo. Echo goes off before the
+ * prompt appears, so that nothing typed after the prompt is echoed. */
 static char *prompt_password(void)
 {
     struct termios old, quiet;
+    bool restore = false;
     char line[1024];
     FILE *tty = fopen("/dev/tty", "r+");
     char *p = NULL;
 
     if (!tty)
         return NULL;
-    fprintf(tty, "password: ");
-    fflush(tty);
     if (tcgetattr(fileno(tty), &old) == 0) {
         quiet = old;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
-        tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+        restore = tcsetattr(fileno(tty), TCSAFLUSH, &quiet) == 0;
     }
+    fprintf(tty, "password: ");
+    fflush(tty);
     if (fgets(line, sizeof(line), tty)) {
         line[strcspn(line, "\r\n")] = '\0';
         p = strdup(line);
     }
-    tcsetattr(fileno(tty), TCSAFLUSH, &old);
+    if (restore)
+        tcsetattr(fileno(tty), TCSAFLUSH, &old);
     fprintf(tty, "\n");
     fclose(tty);
     memset(line, 0, sizeof(line));

@@ -1,7 +1,9 @@
 /* Unit tests of the sync module's SOAP layer, URI parsing and question policy
- * on exchanges recorded from the simulator (testdata/sync/README.md). No
- * network. */
+ * on exchanges recorded from the simulator (testdata/sync/README.md), and
+ * allocation-failure loops over them. No network, except the last loop,
+ * which runs a whole session against tests/vcsim on 127.0.0.1. */
 #include <criterion/criterion.h>
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +11,7 @@
 
 #include "cli_run.h"
 #include "sync_private.h"
+#include "test_sync_server.h"
 
 static char *load(const char *name, size_t *len)
 {
@@ -387,4 +390,350 @@ Test(sync_http, url_escape_for_folder_paths)
     cr_assert_eq(vmx__url_escape(&b, "a/b&c=d", false), 0);
     cr_assert_str_eq(b.ptr, "a%2Fb%26c%3Dd");
     vmx_buf_dispose(&b);
+}
+
+Test(sync_soap, redaction_hides_the_session_key_and_session_ids)
+{
+    vmx_buf b = VMX_BUF_INIT;
+    size_t len;
+    char *login = load("login.response.xml", &len);
+    char *view, *key, *end;
+
+    /* the recorded key (also the session cookie's value) */
+    key = strstr(login, "<key>");
+    cr_assert_not_null(key);
+    key += 5;
+    end = strstr(key, "</key>");
+    cr_assert_not_null(end);
+    *end = '\0';
+    key = vmx__strdup(key);
+    *end = '<';
+    cr_assert_eq(vmx__soap_redact(&b, login, len), 0);
+    cr_assert(strstr(b.ptr, "<returnval><key>***</key><userName>root</userName>"), "%s",
+              b.ptr);
+    cr_assert_null(strstr(b.ptr, key));
+    cr_assert_eq(b.len, len - strlen(key) + 3);
+    vmx_buf_clear(&b);
+    view = load("create_container_view.response.xml", &len);
+    cr_assert(strstr(view, key));
+    cr_assert_eq(vmx__soap_redact(&b, view, len), 0);
+    cr_assert(strstr(b.ptr, "<returnval type=\"ContainerView\">session[***]"), "%s",
+              b.ptr);
+    cr_assert_null(strstr(b.ptr, key));
+    vmx__free(key);
+    vmx_buf_dispose(&b);
+    free(login);
+    free(view);
+}
+
+/* --- allocation failure: the Nth allocation fails, for every N.
+ *
+ * This program builds lib/sync with its own copy of lib/util.c, as
+ * libvmxkit-sync does, so vmx__alloc_fail_after() below is that copy's hook
+ * and fails the sync module's allocations. (In libvmxkit-sync.so the hook is
+ * hidden: the library exports only vmx_sync_*.) libvmxkit's own allocations
+ * (escaping, file reads) go through libvmxkit's copy, reached with
+ * dlsym(RTLD_NEXT). Allocations of libcurl, OpenSSL and libxml2 use the
+ * system allocator and do not fail here. */
+void vmx__alloc_fail_after(long n);
+
+typedef void (*fail_after_fn)(long n);
+
+/* One call of an entry point: 0 and its outcome as text in *out (caller
+ * frees), or VMX_ENOMEM. */
+typedef int (*alloc_entry)(char **out, const void *ctx, vmx_error *err);
+
+/* A failure in a best-effort step (Logout, DestroyView) is ignored by
+ * design, so the first call that succeeds does not prove that later
+ * allocations were reached: the loop goes on until this many calls in a row
+ * succeed with the undisturbed outcome. */
+#define ALLOC_TAIL 40
+#define ALLOC_MAX 20000L
+
+static long fail_each_allocation(const char *what, fail_after_fn fail_after,
+                                 alloc_entry fn, const void *ctx)
+{
+    vmx_error err = VMX_ERROR_INIT;
+    char *want = NULL, *got;
+    long n, failures = 0;
+    int rc, tail = 0;
+
+    rc = fn(&want, ctx, &err);
+    cr_assert_eq(rc, 0, "%s: %d %s", what, rc, err.message);
+    for (n = 1; n < ALLOC_MAX && tail < ALLOC_TAIL; n++) {
+        vmx_error_clear(&err);
+        got = NULL;
+        fail_after(n);
+        rc = fn(&got, ctx, &err);
+        fail_after(0);
+        if (rc == 0) {
+            cr_assert_str_eq(got, want, "%s, allocation %ld: a failure was swallowed",
+                             what, n);
+            free(got);
+            tail++;
+            continue;
+        }
+        cr_assert_eq(rc, VMX_ENOMEM, "%s, allocation %ld: rc %d (%s)", what, n, rc,
+                     err.message);
+        cr_assert_eq(err.code, VMX_ENOMEM, "%s, allocation %ld: no error record", what,
+                     n);
+        cr_assert(strstr(err.message, "out of memory"), "%s, allocation %ld: '%s'", what,
+                  n, err.message);
+        cr_assert_null(got, "%s, allocation %ld: output despite the failure", what, n);
+        failures++;
+        tail = 0;
+    }
+    cr_assert_lt(n, ALLOC_MAX, "%s never succeeded", what);
+    fprintf(stderr, "[----] %s: %ld allocation failures, each a clean VMX_ENOMEM\n", what,
+            failures);
+    free(want);
+    return failures;
+}
+
+static char *xstrdup(const char *s)
+{
+    char *p = strdup(s ? s : "(null)");
+
+    cr_assert_not_null(p);
+    return p;
+}
+
+static int entry_uri(char **out, const void *ctx, vmx_error *err)
+{
+    char buf[1024];
+    vmx__uri u;
+    int rc;
+
+    if ((rc = vmx__uri_parse(&u, ctx, err)) < 0)
+        return rc;
+    snprintf(buf, sizeof(buf), "%s|%s|%s|%d|%s|%d%d%d|%s|%s|%s", u.scheme,
+             u.user ? u.user : "-", u.host, u.port, u.path ? u.path : "-", u.https,
+             u.no_verify, u.auto_answer, u.proxy ? u.proxy : "-",
+             u.thumbprint ? u.thumbprint : "-", u.cafile ? u.cafile : "-");
+    vmx__uri_dispose(&u);
+    *out = xstrdup(buf);
+    return 0;
+}
+
+static int entry_envelope(char **out, const void *ctx, vmx_error *err)
+{
+    static const vmx__moref vm = {"VirtualMachine", "vm-80"};
+    vmx_buf b = VMX_BUF_INIT;
+    int rc;
+
+    (void)ctx;
+    if ((rc = vmx__soap_envelope(&b, "ReconfigVM_Task", &vm,
+                                 "<spec><memoryMB>1024</memoryMB></spec>")) < 0) {
+        vmx_buf_dispose(&b);
+        return vmx_error_set(err, rc, NULL, 0, NULL, "out of memory");
+    }
+    *out = xstrdup(b.ptr);
+    vmx_buf_dispose(&b);
+    return 0;
+}
+
+/* Redaction of every recorded file that has something to hide. */
+static int entry_redact(char **out, const void *ctx, vmx_error *err)
+{
+    static const char *const files[] = {"login.response.xml",
+                                        "create_container_view.response.xml",
+                                        "login.request.redacted.xml"};
+    vmx_buf all = VMX_BUF_INIT;
+    size_t i, len;
+    int rc = 0;
+
+    (void)ctx;
+    for (i = 0; i < sizeof(files) / sizeof(files[0]) && rc == 0; i++) {
+        vmx_buf b = VMX_BUF_INIT;
+        char *data = load(files[i], &len);
+
+        rc = vmx__soap_redact(&b, data, len);
+        if (rc == 0)
+            vmx_buf_put(&all, b.ptr, b.len);
+        vmx_buf_dispose(&b);
+        free(data);
+    }
+    if (rc == 0 && all.failed)
+        rc = VMX_ENOMEM;
+    if (rc == 0)
+        *out = xstrdup(all.ptr);
+    vmx_buf_dispose(&all);
+    return rc < 0 ? vmx_error_set(err, rc, NULL, 0, NULL, "out of memory") : 0;
+}
+
+/* Parse each recorded answer, and choose the answer to the question with an
+ * answers file. */
+static int entry_parse_and_choose(char **out, const void *ctx, vmx_error *err)
+{
+    static const char *const files[] = {"retrieve_service_content.response.xml",
+                                        "question.response.xml",
+                                        "task_running.response.xml",
+                                        "task_error.response.xml",
+                                        "login_fault.response.xml",
+                                        "not_authenticated.response.xml",
+                                        "login.response.xml",
+                                        "query_config_option_descriptor.response.xml"};
+    static const char answers[] = "msg.uuid.altered = \"button.uuid.movedTheVM\"\n";
+    vmx_sync_session s;
+    char *choice = NULL, *qid = NULL, *data, buf[256];
+    xmlDoc *doc;
+    xmlNode *resp, *q;
+    vmx__fault f;
+    size_t i, len;
+    int rc, codes = 0;
+
+    (void)ctx;
+    for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        data = load(files[i], &len);
+        rc = vmx__soap_parse(&doc, &resp, &f, data, len, err);
+        if (rc != 0 && rc != VMX_EFAULT) {
+            free(data);
+            return rc;
+        }
+        codes = codes * 2 + (rc == VMX_EFAULT);
+        xmlFreeDoc(doc);
+        free(data);
+    }
+    memset(&s, 0, sizeof(s));
+    if ((rc = vmx__answers_parse(&s, answers, strlen(answers), "answers", err)) < 0)
+        return rc;
+    data = load("question.response.xml", &len);
+    cr_assert_eq(vmx__soap_parse(&doc, &resp, &f, data, len, NULL), 0);
+    q = vmx__props_val(vmx__xml_child(vmx__xml_child(resp, "returnval"), "objects"),
+                       "runtime.question");
+    rc = vmx__question_choose(&choice, &qid, &s, q, "vm", err);
+    xmlFreeDoc(doc);
+    free(data);
+    for (i = 0; i < s.nanswers; i++) {
+        vmx__free(s.answers[i].message_id);
+        vmx__free(s.answers[i].choice);
+    }
+    vmx__free(s.answers);
+    if (rc < 0)
+        return rc;
+    snprintf(buf, sizeof(buf), "faults %x, choice %s, question %s", codes, choice, qid);
+    vmx__free(choice);
+    vmx__free(qid);
+    *out = xstrdup(buf);
+    return 0;
+}
+
+static int entry_kv(char **out, const void *ctx, vmx_error *err)
+{
+    static const char vmx[] = ".encoding = \"UTF-8\"\n# c\nA = \"1\"\nb.c = \"x|22y\"\n"
+                              "a = \"2\"\nethernet0.present = \"TRUE\"\n";
+    vmx__kvlist l;
+    char buf[256];
+    int rc;
+
+    (void)ctx;
+    if ((rc = vmx__kv_parse(&l, vmx, strlen(vmx), "x.vmx", err)) < 0)
+        return rc;
+    snprintf(buf, sizeof(buf), "%zu %s %s", l.n, vmx__kv_get(&l, "a"),
+             vmx__kv_get(&l, "B.C"));
+    vmx__kv_dispose(&l);
+    *out = xstrdup(buf);
+    return 0;
+}
+
+Test(sync_alloc, uri_soap_and_policy_on_recorded_files)
+{
+    static const char uri[] =
+        "vpx://adm%40corp@vc:8443/f1/dc%20one/cl/h1/?transport=http&no_verify=1&"
+        "auto_answer=1&proxy=socks5://px:1080&thumbprint=aa:BB:cc:dd:ee:ff:00:11:22:33:"
+        "44:55:66:77:88:99:aa:bb:cc:dd&cafile=/etc/ca.pem";
+    long n;
+
+    n = fail_each_allocation("uri", vmx__alloc_fail_after, entry_uri, uri);
+    cr_assert_gt(n, 5, "only %ld allocations in URI parsing", n);
+    n = fail_each_allocation("envelope", vmx__alloc_fail_after, entry_envelope, NULL);
+    cr_assert_gt(n, 0);
+    n = fail_each_allocation("redact", vmx__alloc_fail_after, entry_redact, NULL);
+    cr_assert_gt(n, 3);
+    n = fail_each_allocation("parse and choose", vmx__alloc_fail_after,
+                             entry_parse_and_choose, NULL);
+    cr_assert_gt(n, 3);
+    n = fail_each_allocation("vmx keys", vmx__alloc_fail_after, entry_kv, NULL);
+    cr_assert_gt(n, 3);
+}
+
+/* --- against the test server: a whole session */
+
+static const char alloc_web_vmx[] = ".encoding = \"UTF-8\"\n"
+                                    "displayName = \"web 1+2%\"\n"
+                                    "memsize = \"512\"\n";
+static const char alloc_vm0_vmx[] = "displayName = \"DC0_H0_VM0\"\n"
+                                    "memsize = \"4096\"\n"
+                                    "annotation = \"a|0ab\"\n"
+                                    "tools.syncTime = \"TRUE\"\n";
+
+/* Connect, ask the default hardware version, plan a new VM and an update
+ * of an existing one (read back over /folder), power on a VM that is on
+ * (the task fails with InvalidPowerState), log out. */
+static int entry_session(char **out, const void *ctx, vmx_error *err)
+{
+    vmx_sync_options o = VMX_SYNC_OPTIONS_INIT;
+    vmx_sync_push_options po = VMX_SYNC_PUSH_OPTIONS_INIT;
+    vmx_sync_push_result r1 = VMX_SYNC_PUSH_RESULT_INIT, r2 = VMX_SYNC_PUSH_RESULT_INIT;
+    vmx_error perr = VMX_ERROR_INIT;
+    vmx_sync_session *s = NULL;
+    char buf[2048];
+    int rc, prc, hw = 0;
+
+    o.password = "secret";
+    o.timeout_ms = 20000;
+    po.dry_run = true;
+    if ((rc = vmx_sync_connect(&s, ctx, &o, err)) < 0)
+        return rc;
+    if ((rc = vmx_sync_default_hw_version(&hw, s, err)) < 0 ||
+        (rc = vmx_sync_push(&r1, s, alloc_web_vmx, strlen(alloc_web_vmx), "web.vmx", &po,
+                            err)) < 0 ||
+        (rc = vmx_sync_push(&r2, s, alloc_vm0_vmx, strlen(alloc_vm0_vmx), "vm0.vmx", &po,
+                            err)) < 0)
+        goto out;
+    prc = vmx_sync_power(s, "DC0_H0_VM0", VMX_SYNC_POWER_ON, NULL, &perr);
+    if (prc == VMX_ENOMEM) {
+        rc = prc;
+        *err = perr;
+        goto out;
+    }
+    snprintf(buf, sizeof(buf), "hw %d; %d %s %s; %d %s %s %s; power %d %s", hw, r1.action,
+             r1.name, r1.datastore_path, r2.action, r2.name, r2.datastore_path,
+             r2.changed_keys, prc, perr.message);
+    *out = xstrdup(buf);
+out:
+    vmx_sync_push_result_dispose(&r1);
+    vmx_sync_push_result_dispose(&r2);
+    vmx_sync_session_free(s);
+    return rc;
+}
+
+static vcsim alloc_srv;
+
+static void alloc_fini(void)
+{
+    vcsim_stop(&alloc_srv);
+}
+
+Test(sync_alloc, whole_session_against_the_test_server, .fini = alloc_fini,
+     .timeout = 600)
+{
+    char uri[512];
+    fail_after_fn core =
+        (fail_after_fn)(void (*)(void))dlsym(RTLD_NEXT, "vmx__alloc_fail_after");
+    long n;
+
+    vcsim_start(&alloc_srv, NULL);
+    snprintf(uri, sizeof(uri), "vpx://root@127.0.0.1:%d/DC0/DC0_C0?thumbprint=%s",
+             alloc_srv.port, alloc_srv.sha256);
+    cr_assert_eq(vmx_sync_global_init(), 0);
+    /* the sync module's allocations */
+    n = fail_each_allocation("session", vmx__alloc_fail_after, entry_session, uri);
+    cr_assert_gt(n, 50, "only %ld allocations failed", n);
+    /* libvmxkit's, under the same calls */
+    cr_assert_not_null(core, "libvmxkit's allocation hook not found");
+    cr_assert_neq(core, vmx__alloc_fail_after);
+    n = fail_each_allocation("session (libvmxkit)", core, entry_session, uri);
+    cr_assert_gt(n, 0);
+    vmx_sync_global_cleanup();
 }

@@ -85,9 +85,11 @@ int vmx__http_init(vmx_sync_session *s, vmx_error *err)
                      (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
     curl_easy_setopt(s->curl, CURLOPT_FOLLOWLOCATION, 0L);
-    if (s->uri.proxy)
+    if (s->uri.proxy) {
         curl_easy_setopt(s->curl, CURLOPT_PROXY, s->uri.proxy);
-    else
+        /* the URI's proxy is used for every host, whatever no_proxy says */
+        curl_easy_setopt(s->curl, CURLOPT_NOPROXY, "");
+    } else
         curl_easy_setopt(s->curl, CURLOPT_PROXY, ""); /* ignore *_proxy variables */
     if (s->uri.https) {
         if (s->uri.no_verify && !s->uri.thumbprint) {
@@ -124,6 +126,14 @@ static bool is_connect_failure(CURLcode c)
 {
     return c == CURLE_COULDNT_CONNECT || c == CURLE_COULDNT_RESOLVE_HOST ||
            c == CURLE_COULDNT_RESOLVE_PROXY;
+}
+
+/* The proxy as errors show it: without credentials. */
+static const char *proxy_shown(const vmx_sync_session *s)
+{
+    const char *at = strrchr(s->uri.proxy, '@');
+
+    return at ? at + 1 : s->uri.proxy;
 }
 
 static int translate(vmx_sync_session *s, CURLcode c, const char *target, vmx_error *err)
@@ -169,6 +179,23 @@ static int translate(vmx_sync_session *s, CURLcode c, const char *target, vmx_er
         return vmx_error_set(err, VMX_ENET, NULL, 0, NULL,
                              "connection to %s:%d lost (%s): %s", s->uri.host,
                              s->uri.port, target, detail);
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+        if (s->uri.proxy) {
+            long connect_code = 0;
+
+            curl_easy_getinfo(s->curl, CURLINFO_HTTP_CONNECTCODE, &connect_code);
+            if (connect_code > 0)
+                return vmx_error_set(err, VMX_ENET, NULL, 0, "proxy",
+                                     "%s:%d through proxy %s: the proxy answered "
+                                     "CONNECT with HTTP status %ld",
+                                     s->uri.host, s->uri.port, proxy_shown(s),
+                                     connect_code);
+            return vmx_error_set(err, VMX_ENET, NULL, 0, "proxy",
+                                 "%s:%d through proxy %s: %s", s->uri.host, s->uri.port,
+                                 proxy_shown(s), detail);
+        }
+        /* fall through */
     default:
         return vmx_error_set(err, VMX_ENET, NULL, 0, NULL, "%s:%d: %s", s->uri.host,
                              s->uri.port, detail);
@@ -250,6 +277,11 @@ int vmx__http_request(vmx_sync_session *s, const char *method, const char *targe
             nanosleep(&ts, NULL);
         }
         backoff_ms *= 2;
+    }
+    if (c == CURLE_WRITE_ERROR && resp->failed) {
+        /* the write callback could not grow the buffer */
+        rc = vmx_error_set(err, VMX_ENOMEM, NULL, 0, NULL, "out of memory");
+        goto out;
     }
     if (c != CURLE_OK) {
         rc = translate(s, c, target, err);

@@ -96,6 +96,7 @@ static int from_compute(vmx__placement *p, vmx_sync_session *s, const vmx__moref
         return vmx_error_set(err, VMX_EINVAL, NULL, 0, NULL,
                              "%s is a %s, not a host or cluster", obj->value, obj->type);
     }
+    p->compute = cr;
     return get_moref_prop(&p->pool, s, &cr, "resourcePool", false, err);
 }
 
@@ -328,4 +329,85 @@ out:
     xmlFreeDoc(doc);
     vmx_buf_dispose(&args);
     return rc;
+}
+
+/* "vmx-19" -> 19 */
+static int parse_hw_key(int *out, const char *key)
+{
+    long long n;
+
+    if (strncmp(key, "vmx-", 4) != 0 || vmx__parse_llong(&n, key + 4) < 0 || n < 3 ||
+        n > 999)
+        return VMX_EPARSE;
+    *out = (int)n;
+    return 0;
+}
+
+/* QueryConfigOptionDescriptor: the key of the descriptor flagged
+ * defaultConfigOption; *out stays 0 when none is (hosts before 6.7). */
+static int flagged_default(int *out, vmx_sync_session *s, const vmx__moref *browser,
+                           vmx_error *err)
+{
+    xmlDoc *doc = NULL;
+    xmlNode *resp = NULL, *ret;
+    int rc;
+
+    *out = 0;
+    if ((rc = vmx__soap_call(s, "QueryConfigOptionDescriptor", browser, NULL, &doc, &resp,
+                             err)) < 0)
+        return rc;
+    for (ret = vmx__xml_child(resp, "returnval"); ret;
+         ret = vmx__xml_next(ret, "returnval")) {
+        const char *key = vmx__xml_text(vmx__xml_child(ret, "key"));
+
+        if (strcmp(vmx__xml_text(vmx__xml_child(ret, "defaultConfigOption")), "true") !=
+            0)
+            continue;
+        if (parse_hw_key(out, key) < 0)
+            rc = vmx_error_set(err, VMX_EPARSE, NULL, 0, "QueryConfigOptionDescriptor",
+                               "unreadable hardware version '%s' in the answer", key);
+        break;
+    }
+    xmlFreeDoc(doc);
+    return rc;
+}
+
+int vmx_sync_default_hw_version(int *out, vmx_sync_session *s, vmx_error *err)
+{
+    const vmx__placement *pl;
+    vmx__moref browser;
+    xmlDoc *doc = NULL;
+    xmlNode *resp = NULL;
+    const char *version;
+    int rc, hw = 0;
+
+    if (!out || !s)
+        return vmx_error_set(err, VMX_EINVAL, NULL, 0, NULL, "NULL argument");
+    *out = 0;
+    if (s->default_hw_version) {
+        *out = s->default_hw_version;
+        return 0;
+    }
+    if ((rc = vmx__placement_get(&pl, s, err)) < 0 ||
+        (rc = get_moref_prop(&browser, s, &pl->compute, "environmentBrowser", false,
+                             err)) < 0 ||
+        (rc = flagged_default(&hw, s, &browser, err)) < 0)
+        return rc;
+    if (!hw) {
+        /* no descriptor flagged: the default config option's version */
+        if ((rc = vmx__soap_call(s, "QueryConfigOption", &browser, NULL, &doc, &resp,
+                                 err)) < 0)
+            return rc;
+        version =
+            vmx__xml_text(vmx__xml_child(vmx__xml_child(resp, "returnval"), "version"));
+        if (parse_hw_key(&hw, version) < 0)
+            rc = vmx_error_set(err, VMX_EPARSE, NULL, 0, "QueryConfigOption",
+                               "unreadable hardware version '%s' in the answer", version);
+        xmlFreeDoc(doc);
+        if (rc < 0)
+            return rc;
+    }
+    s->default_hw_version = hw;
+    *out = hw;
+    return 0;
 }

@@ -93,6 +93,7 @@ struct vmx_sync_session {
     bool logged_in;
     vmx__fault last_fault;
     struct vmx__placement *placement; /* resolved once, on first use */
+    int default_hw_version;           /* 0 until asked for */
 };
 
 /* --- sync_uri.c */
@@ -129,7 +130,8 @@ VMX_INTERNAL int vmx__soap_envelope(vmx_buf *b, const char *method,
  * first element; a SOAP fault gives VMX_EFAULT with @fault filled. */
 VMX_INTERNAL int vmx__soap_parse(xmlDoc **doc, xmlNode **resp, vmx__fault *fault,
                                  const char *buf, size_t len, vmx_error *err);
-/* Replace the text of every <password> element with *** (for traces). */
+/* Replace the text of every <password> element, and the session key of a
+ * LoginResponse, with *** (for traces). */
 VMX_INTERNAL int vmx__soap_redact(vmx_buf *out, const char *buf, size_t len);
 /* Call @method, re-logging in once on NotAuthenticated. */
 VMX_INTERNAL int vmx__soap_call(vmx_sync_session *s, const char *method,
@@ -168,6 +170,7 @@ VMX_INTERNAL int vmx__session_login(vmx_sync_session *s, vmx_error *err);
 struct vmx__placement {
     char *dc_path; /* inventory path of the datacenter */
     vmx__moref datacenter, vm_folder, pool, host;
+    vmx__moref compute; /* the host's (or the cluster's) compute resource */
     bool have_host;
 };
 typedef struct vmx__placement vmx__placement;

@@ -210,28 +210,53 @@ fail:
     return rc;
 }
 
-int vmx__soap_redact(vmx_buf *out, const char *buf, size_t len)
+/* Copy @buf to @out with the text between each @open and the next @close
+ * replaced by ***. */
+static int redact_between(vmx_buf *out, const char *buf, size_t len, const char *open,
+                          const char *close)
 {
-    static const char open[] = "<password>", close[] = "</password>";
     const char *p = buf, *end = buf + len;
+    size_t ol = strlen(open), cl = strlen(close);
 
     while (p < end) {
-        const char *o = memmem(p, (size_t)(end - p), open, sizeof(open) - 1);
+        const char *o = memmem(p, (size_t)(end - p), open, ol);
         const char *c;
 
         if (!o) {
             vmx_buf_put(out, p, (size_t)(end - p));
             break;
         }
-        o += sizeof(open) - 1;
+        o += ol;
         vmx_buf_put(out, p, (size_t)(o - p));
-        c = memmem(o, (size_t)(end - o), close, sizeof(close) - 1);
+        c = memmem(o, (size_t)(end - o), close, cl);
         vmx_buf_puts(out, "***");
         if (!c)
             break;
         p = c;
     }
     return out->failed ? VMX_ENOMEM : 0;
+}
+
+/* What a trace hides: the password of a Login, the session key of its
+ * answer (servers may use it as the cookie's value: the simulator does),
+ * and the session id in the references of session-scoped objects
+ * ("session[id]view-id", as vCenter and the simulator name views and
+ * filters). */
+int vmx__soap_redact(vmx_buf *out, const char *buf, size_t len)
+{
+    vmx_buf a = VMX_BUF_INIT, b = VMX_BUF_INIT;
+    int rc;
+
+    if ((rc = redact_between(&a, buf, len, "<password>", "</password>")) == 0 &&
+        (rc = redact_between(&b, a.ptr ? a.ptr : "", a.len, "session[", "]")) == 0) {
+        if (memmem(b.ptr ? b.ptr : "", b.len, "<LoginResponse", 14))
+            rc = redact_between(out, b.ptr, b.len, "<key>", "</key>");
+        else
+            rc = vmx_buf_put(out, b.ptr ? b.ptr : "", b.len) < 0 ? VMX_ENOMEM : 0;
+    }
+    vmx_buf_dispose(&a);
+    vmx_buf_dispose(&b);
+    return rc;
 }
 
 static void trace(vmx_sync_session *s, const char *dir, const char *buf, size_t len)
@@ -331,10 +356,27 @@ int vmx__soap_call(vmx_sync_session *s, const char *method, const vmx__moref *th
         return rc;
     vmx_error_clear(&first);
     rc = call_once(s, method, this_ref, args, doc, resp, &first);
+    if (rc == 0 && strcmp(method, "RetrievePropertiesEx") == 0 &&
+        vmx__props_not_authenticated(*resp)) {
+        xmlFreeDoc(*doc);
+        *doc = NULL;
+        *resp = NULL;
+        return vmx_error_set(err, VMX_EFAULT, NULL, 0, method,
+                             "%s: NotAuthenticated again right after logging in again "
+                             "as '%s': the server drops the session",
+                             method, s->user);
+    }
     if (rc == VMX_EFAULT) {
         xmlFreeDoc(*doc);
         *doc = NULL;
         *resp = NULL;
+        if (strcmp(s->last_fault.type, "NotAuthenticated") == 0) {
+            /* no second re-login: that could loop */
+            return vmx_error_set(err, VMX_EFAULT, NULL, 0, method,
+                                 "%s: NotAuthenticated again right after logging in "
+                                 "again as '%s': the server drops the session",
+                                 method, s->user);
+        }
     }
     if (rc < 0 && err && !err->code)
         *err = first;

@@ -149,6 +149,18 @@ VMX_EXTERN int vmx_sync_push(vmx_sync_push_result *out, vmx_sync_session *s,
                              const char *vmx, size_t len, const char *source,
                              const vmx_sync_push_options *opts, vmx_error *err);
 
+/**
+ * The virtual hardware version the host gives new VMs by default, as a
+ * number (19 for "vmx-19"): the descriptor flagged `defaultConfigOption` in
+ * the answer of QueryConfigOptionDescriptor on the EnvironmentBrowser of the
+ * URI's host or cluster, or, from hosts that flag none, the version of the
+ * default config option (QueryConfigOption). Asked once per session.
+ * vmxkit push converts XML and YAML definitions with it.
+ * @return 0; VMX_EINVAL (no such host or cluster), VMX_EPARSE (unreadable
+ *         version), VMX_EFAULT, VMX_ENET, VMX_ENOMEM.
+ */
+VMX_EXTERN int vmx_sync_default_hw_version(int *out, vmx_sync_session *s, vmx_error *err);
+
 /** Power operations of vmx_sync_power(). */
 typedef enum vmx_sync_power_op {
     VMX_SYNC_POWER_ON = 1,

@@ -14,7 +14,19 @@
 //   - RegisterVM creates <name>.nvram and vmware.log beside the VMX first,
 //     as a real host does not require them but the simulator does;
 //   - ReconfigVM_Task writes the changed keys into the VMX file, as a real
-//     host does, so that a read over /folder shows them.
+//     host does, so that a read over /folder shows them;
+//   - QueryConfigOptionDescriptor answers the list of virtual hardware
+//     versions as a real host does, with defaultConfigOption set on one
+//     (-defaulthw; the simulator sets it on none), or on none (-nodefaulthw,
+//     as hosts before vSphere 6.7 answer);
+//   - session expiry: -expire METHOD drops the caller's session when METHOD
+//     arrives (-expiretimes N: the first N times), so that the next call of
+//     the client is answered NotAuthenticated;
+//   - -log FILE appends what the tests check afterwards: "cookie VALUE" for
+//     each session cookie handed out, "expired METHOD", and the requests of
+//     the proxy;
+//   - -proxy also starts an HTTP proxy on 127.0.0.1 (CONNECT for https,
+//     absolute-URI requests for http) and prints proxy_port=N.
 //
 // Build (GOPATH mode, Debian's golang-github-vmware-govmomi-dev):
 //
@@ -35,6 +47,7 @@ import (
 	"encoding/xml"
 	"flag"
 	"fmt"
+	"io"
 	"io/ioutil"
 	"log"
 	"math/big"
@@ -52,6 +65,7 @@ import (
 	"time"
 
 	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/types"
 )
 
@@ -66,7 +80,30 @@ var (
 	flagNoDefault     = flag.Bool("nodefault", false, "questions have no default choice")
 	flagNoQuestion    = flag.Bool("noquestion", false, "never raise the uuid question")
 	flagFailRegister  = flag.Bool("failregister", false, "RegisterVM_Task fails with NotSupported")
+	flagDefaultHW     = flag.String("defaulthw", "vmx-19", "default virtual hardware version of QueryConfigOptionDescriptor")
+	flagNoDefaultHW   = flag.Bool("nodefaulthw", false, "QueryConfigOptionDescriptor flags no default (older hosts)")
+	flagExpire        = flag.String("expire", "", "drop the caller's session when this SOAP method arrives")
+	flagExpireTimes   = flag.Int("expiretimes", 1, "how many times -expire drops the session")
+	flagLog           = flag.String("log", "", "append cookies handed out, expiries and proxy requests to this file")
+	flagProxy         = flag.Bool("proxy", false, "also start an HTTP proxy on 127.0.0.1")
 )
+
+// logEvent appends a line to the -log file.
+var logMu sync.Mutex
+
+func logEvent(format string, args ...interface{}) {
+	if *flagLog == "" {
+		return
+	}
+	logMu.Lock()
+	defer logMu.Unlock()
+	f, err := os.OpenFile(*flagLog, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0600)
+	if err != nil {
+		return
+	}
+	fmt.Fprintf(f, format+"\n", args...)
+	f.Close()
+}
 
 // stdout carries "held <task> <method>" and "waiting <version>" (a blocking
 // WaitForUpdatesEx arrived) lines after "ready", so that a test can act while
@@ -96,6 +133,8 @@ type ext struct {
 	mu    sync.Mutex
 	held  map[string]*held // by task moref value
 	qseq  int
+	// -expire: how many more times the session is dropped
+	expireLeft int
 }
 
 func main() {
@@ -137,7 +176,7 @@ func main() {
 	}
 
 	srv := model.Service.NewServer()
-	e := &ext{inner: srv.Config.Handler, held: map[string]*held{}}
+	e := &ext{inner: srv.Config.Handler, held: map[string]*held{}, expireLeft: *flagExpireTimes}
 	// No request has reached the server yet: swapping the handler is safe.
 	srv.Config.Handler = e
 
@@ -146,6 +185,14 @@ func main() {
 	fmt.Fprintf(out, "url=%s://%s/sdk\n", srv.URL.Scheme, srv.URL.Host)
 	fmt.Fprintf(out, "port=%s\n", port)
 	fmt.Fprintf(out, "mode=%s\n", *flagMode)
+	if *flagProxy {
+		pport, err := startProxy()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "vmxkit-vcsim: proxy: %s\n", err)
+			os.Exit(1)
+		}
+		fmt.Fprintf(out, "proxy_port=%d\n", pport)
+	}
 	if cert != nil {
 		fmt.Fprintf(out, "sha1=%s\n", thumbprint(sha1.New(), cert.Raw))
 		fmt.Fprintf(out, "sha256=%s\n", thumbprint(sha256.New(), cert.Raw))
@@ -245,6 +292,19 @@ func (e *ext) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cookie := r.Header.Get("Cookie")
+	if *flagExpire != "" && method.Name == *flagExpire && e.authenticated(cookie) {
+		e.mu.Lock()
+		expire := e.expireLeft > 0
+		if expire {
+			e.expireLeft--
+		}
+		e.mu.Unlock()
+		if expire {
+			// the session ends on the server side, as when it times out
+			e.innerCall("Logout", simulator.Map.SessionManager().Self, "", cookie)
+			logEvent("expired %s", method.Name)
+		}
+	}
 	switch req := method.Body.(type) {
 	case *types.PowerOnVM_Task:
 		if e.authenticated(cookie) && e.powerOn(w, req) {
@@ -286,8 +346,144 @@ func (e *ext) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if e.authenticated(cookie) {
 			e.writeReconfig(req)
 		}
+	case *types.QueryConfigOptionDescriptor:
+		if e.authenticated(cookie) && e.configOptionDescriptors(w, req) {
+			return
+		}
 	}
 	e.inner.ServeHTTP(w, r)
+	// the session cookies handed out, for the tests that check outputs
+	for _, c := range (&http.Response{Header: w.Header()}).Cookies() {
+		if c.Name == "vmware_soap_session" {
+			logEvent("cookie %s", c.Value)
+		}
+	}
+}
+
+// hardwareVersions are the virtual hardware versions an ESXi 7.0 U3 host
+// lists, with the descriptions it gives them.
+var hardwareVersions = []struct{ key, desc string }{
+	{"vmx-04", "ESX 3.x virtual machine"},
+	{"vmx-07", "ESX/ESXi 4.x virtual machine"},
+	{"vmx-08", "ESXi 5.0 virtual machine"},
+	{"vmx-09", "ESXi 5.1 virtual machine"},
+	{"vmx-10", "ESXi 5.5 virtual machine"},
+	{"vmx-11", "ESXi 6.0 virtual machine"},
+	{"vmx-13", "ESXi 6.5 virtual machine"},
+	{"vmx-14", "ESXi 6.7 virtual machine"},
+	{"vmx-15", "ESXi 6.7 U2 virtual machine"},
+	{"vmx-17", "ESXi 7.0 virtual machine"},
+	{"vmx-18", "ESXi 7.0 U1 virtual machine"},
+	{"vmx-19", "ESXi 7.0 U2 virtual machine"},
+}
+
+// configOptionDescriptors answers QueryConfigOptionDescriptor as a real
+// host does: every hardware version, defaultConfigOption on the default
+// one. The simulator lists one version and flags none.
+func (e *ext) configOptionDescriptors(w http.ResponseWriter, req *types.QueryConfigOptionDescriptor) bool {
+	var hosts []types.ManagedObjectReference
+	obj := simulator.Map.Get(req.This)
+	if obj == nil {
+		return false
+	}
+	for _, o := range simulator.Map.All("ClusterComputeResource") {
+		if c, ok := o.(*simulator.ClusterComputeResource); ok && c.EnvironmentBrowser != nil && *c.EnvironmentBrowser == req.This {
+			hosts = c.Host
+		}
+	}
+	for _, o := range simulator.Map.All("ComputeResource") {
+		if c, ok := o.(*mo.ComputeResource); ok && c.EnvironmentBrowser != nil && *c.EnvironmentBrowser == req.This {
+			hosts = c.Host
+		}
+	}
+	var b strings.Builder
+	b.WriteString(`<QueryConfigOptionDescriptorResponse xmlns="urn:vim25">`)
+	for _, v := range hardwareVersions {
+		def := !*flagNoDefaultHW && v.key == *flagDefaultHW
+		fmt.Fprintf(&b, `<returnval><key>%s</key><description>%s</description>`, v.key, xmlEscape(v.desc))
+		for _, h := range hosts {
+			fmt.Fprintf(&b, `<host type="HostSystem">%s</host>`, h.Value)
+		}
+		fmt.Fprintf(&b, `<createSupported>true</createSupported><defaultConfigOption>%t</defaultConfigOption>`+
+			`<runSupported>true</runSupported><upgradeSupported>true</upgradeSupported></returnval>`, def)
+	}
+	b.WriteString(`</QueryConfigOptionDescriptorResponse>`)
+	writeSOAP(w, http.StatusOK, b.String())
+	return true
+}
+
+// startProxy serves an HTTP proxy on 127.0.0.1: CONNECT tunnels (https) and
+// absolute-URI requests (http), to 127.0.0.1 only. Each request is logged.
+func startProxy() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	tr := &http.Transport{Proxy: nil}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.Host)
+		if err != nil || host != "127.0.0.1" {
+			http.Error(w, "this proxy only reaches 127.0.0.1", http.StatusForbidden)
+			return
+		}
+		if r.Method == http.MethodConnect {
+			logEvent("proxy CONNECT %s", r.Host)
+			up, err := net.Dial("tcp", r.Host)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadGateway)
+				return
+			}
+			hj, ok := w.(http.Hijacker)
+			if !ok {
+				up.Close()
+				http.Error(w, "no hijacking", http.StatusInternalServerError)
+				return
+			}
+			conn, rw, err := hj.Hijack()
+			if err != nil {
+				up.Close()
+				return
+			}
+			fmt.Fprintf(rw, "HTTP/1.1 200 Connection established\r\n\r\n")
+			rw.Flush()
+			go func() {
+				// what the client sent after the CONNECT, then the rest
+				if n := rw.Reader.Buffered(); n > 0 {
+					buf, _ := rw.Reader.Peek(n)
+					up.Write(buf)
+				}
+				io.Copy(up, conn)
+				up.Close()
+			}()
+			io.Copy(conn, up)
+			conn.Close()
+			return
+		}
+		if !r.URL.IsAbs() {
+			http.Error(w, "not a proxy request", http.StatusBadRequest)
+			return
+		}
+		logEvent("proxy %s %s", r.Method, r.URL.String())
+		out := r.Clone(r.Context())
+		out.RequestURI = ""
+		out.Header.Del("Proxy-Connection")
+		out.Header.Del("Proxy-Authorization")
+		resp, err := tr.RoundTrip(out)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		for k, vs := range resp.Header {
+			for _, v := range vs {
+				w.Header().Add(k, v)
+			}
+		}
+		w.WriteHeader(resp.StatusCode)
+		io.Copy(w, resp.Body)
+	})
+	go http.Serve(l, h)
+	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // authenticated asks the simulator whether the session cookie is valid, by
