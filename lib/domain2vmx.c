@@ -14,6 +14,7 @@
 #include "config.h"
 #include "domain2vmx.h"
 #include "domain_private.h"
+#include "vmx_config_private.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -186,6 +187,22 @@ int vmx__d2v_nomem(vmx__d2v *c)
     return vmx_error_set(c->err, VMX_ENOMEM, NULL, 0, NULL, "out of memory");
 }
 
+int vmx__d2v_beyond_libvirt(vmx__d2v *c, int code, const char *key, const char *fmt,
+                            ...)
+{
+    char msg[VMX_ERROR_MESSAGE_MAX];
+    va_list ap;
+
+    if (c->lossless || c->beyond)
+        return 0;
+    if (!(c->opts->flags & VMX_CONVERT_STRICT))
+        return VMX__D2V_BEYOND;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    return vmx_error_set(c->err, code, NULL, 0, key, "%s", msg);
+}
+
 int vmx__d2v_put_filename(vmx__d2v *c, const vmx__d2v_prefix *p, const char *suffix,
                           const char *source, const char *key)
 {
@@ -196,9 +213,19 @@ int vmx__d2v_put_filename(vmx__d2v *c, const vmx__d2v_prefix *p, const char *suf
     if ((rc = vmx__filename_to_vmx(&name, source, c->opts, &sub)) < 0) {
         if (rc == VMX_ENOMEM)
             return vmx__d2v_nomem(c);
-        /* lossless mode keeps a name the mapping refuses, as its reader does */
-        if (!c->lossless)
-            return vmx__d2v_error(c, rc, key, "%s", sub.message);
+        /* a name the mapping refuses (libvirt fails) is kept as it is, as
+         * the VMX reader keeps it */
+        if ((rc = vmx__d2v_beyond_libvirt(c, rc, key, "%s", sub.message)) < 0)
+            return rc;
+        if (c->beyond && strncmp(source, "[]", 2) == 0) {
+            /* the reader's name for "/vmfs/volumes//PATH" */
+            vmx_buf_put(c->b, p->s, p->len);
+            vmx_buf_puts(c->b, suffix);
+            vmx_buf_puts(c->b, " = \"/vmfs/volumes//");
+            vmx_buf_puts(c->b, source + 2 + strspn(source + 2, " "));
+            vmx_buf_put(c->b, "\"\n", 2);
+            return 0;
+        }
         vmx__d2v_pkv(c->b, p, suffix, source);
         return 0;
     }
@@ -297,9 +324,11 @@ static int put_identity(vmx__d2v *c)
         vmx_buf_put(b, "\"\n", 2);
     }
 
-    /* a VMX file without displayName gives a domain without name */
-    if (!dom->name && !c->lossless)
-        return vmx__d2v_error(c, VMX_EINVAL, "name", "missing value");
+    /* a VMX file without displayName gives a domain without name: libvirt
+     * refuses it, the VMX file has no displayName */
+    if (!dom->name &&
+        (rc = vmx__d2v_beyond_libvirt(c, VMX_EINVAL, "name", "missing value")) < 0)
+        return rc;
     if (dom->name && (rc = put_escaped(c, "displayName", dom->name, true)) < 0)
         return rc;
     if (dom->description &&
@@ -410,6 +439,7 @@ static int put_cpus(vmx__d2v *c)
     vmx_buf *b = c->b;
     /* libvirt's parser defaults the vCPU count to 1 */
     unsigned int vcpus = dom->vcpus ? dom->vcpus : 1;
+    int rc;
 
     vmx_buf_puts(b, "numvcpus = \"");
     vmx__d2v_put_ull(b, vcpus);
@@ -418,7 +448,6 @@ static int put_cpus(vmx__d2v *c)
     if (dom->sockets || dom->cores || dom->threads || dom->dies) {
         unsigned int dies = dom->dies ? dom->dies : 1;
         unsigned int threads = dom->threads ? dom->threads : 1;
-        unsigned long long calculated = (unsigned long long)dom->sockets * dom->cores;
 
         if (threads != 1)
             return vmx__d2v_error(c, VMX_EUNSUPPORTED, "cpu/topology",
@@ -426,11 +455,14 @@ static int put_cpus(vmx__d2v *c)
         if (dies != 1)
             return vmx__d2v_error(c, VMX_EUNSUPPORTED, "cpu/topology",
                                   "only 1 die per socket is supported");
-        /* a VMX file may say numvcpus 6 and coresPerSocket 4: keep it */
-        if (calculated != vcpus && !c->lossless)
-            return vmx__d2v_error(c, VMX_EINVAL, "cpu/topology",
-                                  "sockets * cores is %llu but the vcpu count is %u",
-                                  calculated, vcpus);
+        /* a VMX file may say numvcpus 6 and coresPerSocket 4 (libvirt
+         * refuses sockets * cores != vcpus): keep it */
+        if ((unsigned long long)dom->sockets * dom->cores != vcpus &&
+            (rc = vmx__d2v_beyond_libvirt(
+                 c, VMX_EINVAL, "cpu/topology",
+                 "sockets * cores is %llu but the vcpu count is %u",
+                 (unsigned long long)dom->sockets * dom->cores, vcpus)) < 0)
+            return rc;
         vmx_buf_puts(b, "cpuid.coresPerSocket = \"");
         vmx__d2v_put_ull(b, dom->cores);
         vmx_buf_put(b, "\"\n", 2);
@@ -578,8 +610,9 @@ static int put_video(vmx__d2v *c)
     return 0;
 }
 
-/* Lossless mode only: the VM generation ID as VMware stores it, two signed
- * 64-bit halves (the inverse of libvirt's parser). */
+/* Lossless mode and beyond libvirt only (libvirt does not write it): the
+ * VM generation ID as VMware stores it, two signed 64-bit halves (the
+ * inverse of libvirt's parser). */
 static int put_genid(vmx__d2v *c)
 {
     unsigned char u[16];
@@ -634,6 +667,8 @@ static int format_all(vmx__d2v *c)
         (rc = vmx__d2v_serials(c)) < 0 || (rc = vmx__d2v_parallels(c)) < 0)
         return rc;
     put_trailer(c);
+    if (c->beyond && c->dom->genid)
+        return put_genid(c);
     if (c->lossless) {
         if ((rc = vmx__d2v_lossless_devices(c)) < 0 ||
             (c->dom->genid && (rc = put_genid(c)) < 0))
@@ -670,15 +705,29 @@ int vmx_domain_to_vmx(char **out, size_t *len, const vmx_domain *dom,
     c.hw_version = opts->hw_version ? opts->hw_version : 4;
     c.lossless = (opts->flags & VMX_CONVERT_LOSSLESS) != 0;
     c.has_scsi = false;
+    c.beyond = false;
+    c.beyond_hw = 0;
 
     /* typical output is 0.5-2 KiB: one allocation in the common case */
     vmx_buf_grow(&b, 2048);
-    if ((rc = format_all(&c)) < 0)
+    if ((rc = format_all(&c)) == VMX__D2V_BEYOND) {
+        /* libvirt refuses the domain: write all of it as VMX holds it */
+        vmx_buf_clear(&b);
+        c.has_scsi = false;
+        c.beyond = true;
+        if (c.beyond_hw > c.hw_version)
+            c.hw_version = c.beyond_hw;
+        rc = format_all(&c);
+    }
+    if (rc < 0)
         goto out;
     if (b.failed) {
         rc = vmx__d2v_nomem(&c);
         goto out;
     }
+    /* never a file the VMX reader refuses (a 10 MB <description>) */
+    if ((rc = vmx__config_check_limits(b.ptr, b.len, err)) < 0)
+        goto out;
     *out = vmx_buf_detach(&b, len);
     if (!*out)
         rc = vmx__d2v_nomem(&c);

@@ -22,7 +22,19 @@ typedef struct vmx__d2v {
     int hw_version;
     bool lossless;
     bool has_scsi; /* a SCSI controller was written (virtualHW 7+ bridges) */
+    /* default mode, second pass: libvirt refuses the domain, so nothing
+     * binds the output to libvirt's and it is written as the VMX reader
+     * reads it back (doc/convert.md, "Beyond libvirt") */
+    bool beyond;
+    /* the virtualHW version the second pass writes at least: 13 for an
+     * address of the 64-unit SCSI bus */
+    int beyond_hw;
 } vmx__d2v;
+
+/* Returned (never recorded in the error) by the first, libvirt-compatible
+ * pass of the default mode when the domain holds something libvirt's writer
+ * refuses: vmx_domain_to_vmx() then writes it again with `beyond` set. */
+#define VMX__D2V_BEYOND (-1000)
 
 /* Key prefix such as "ethernet0." or "scsi0:1.", built once per device. */
 typedef struct vmx__d2v_prefix {
@@ -50,6 +62,13 @@ VMX_INTERNAL void vmx__d2v_put_ll(vmx_buf *b, long long v);
 VMX_INTERNAL int vmx__d2v_parse_uuid(unsigned char out[16], const char *s);
 /* Append the 16 bytes as "xx xx xx xx xx xx xx xx-xx xx xx xx xx xx xx xx". */
 VMX_INTERNAL void vmx__d2v_put_uuid_vmx(vmx_buf *b, const unsigned char u[16]);
+
+/* The caller is about to write what libvirt 9.0's writer refuses, with
+ * libvirt's error @code, @key and message: 0 to go on (lossless mode, or the
+ * second pass), the error with VMX_CONVERT_STRICT, else VMX__D2V_BEYOND. */
+VMX_INTERNAL int vmx__d2v_beyond_libvirt(vmx__d2v *c, int code, const char *key,
+                                         const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* Record an error about @key (an XML element path) and return @code. */
 VMX_INTERNAL int vmx__d2v_error(vmx__d2v *c, int code, const char *key, const char *fmt,

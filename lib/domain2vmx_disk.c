@@ -3,10 +3,11 @@
  * target name, legacy `<driver name>` values set the model of their SCSI
  * controller, controllers with disks are written (scsiN.present and
  * virtualDev), then the disks in model order, then `floppyN.present =
- * "false"` for the floppy slots left empty. Lossless mode also writes SATA
- * and NVMe controllers and disks (sataC:U, nvmeC:U), and what libvirt
- * refuses but a VMX file holds (raw images, drives without file, names the
- * datastore mapping refuses, addresses of the 64-unit SCSI bus). */
+ * "false"` for the floppy slots left empty. Beyond libvirt, which refuses
+ * them, both modes write SATA and NVMe controllers and disks (sataC:U,
+ * nvmeC:U), raw images, names the datastore mapping refuses and addresses
+ * of the 64-unit SCSI bus, as a VMX file holds them; lossless mode also
+ * writes drives without file. */
 #include "config.h"
 #include "domain2vmx.h"
 #include "domain_private.h"
@@ -185,28 +186,50 @@ static int verify_address(vmx__d2v *c, const vmx_disk *d, vmx_disk_bus bus,
 {
     static const char key[] = "devices/disk/address";
     drive_addr a;
+    bool wide = false;
+    int rc;
 
     if (!d->target)
         return vmx__d2v_error(c, VMX_EINVAL, "devices/disk/target",
                               "disk has no target device");
     if (bus != VMX_DISK_BUS_SCSI && bus != VMX_DISK_BUS_IDE && bus != VMX_DISK_BUS_FDC &&
-        bus != VMX_DISK_BUS_SATA && !(c->lossless && bus == VMX_DISK_BUS_NVME))
+        bus != VMX_DISK_BUS_SATA && bus != VMX_DISK_BUS_NVME)
         return vmx__d2v_error(c, VMX_EUNSUPPORTED, "devices/disk/target",
                               "unsupported bus type '%s' for disk '%s'", bus_name(bus),
                               d->target);
     if (assign_address(&a, bus, d->target, c->dom->scsi_bus_max_unit) < 0)
         return vmx__d2v_error(c, VMX_EINVAL, "devices/disk/target",
                               "cannot derive a disk address from target '%s'", d->target);
-    /* lossless mode: XML does not say that the domain came from a virtualHW
-     * 13+ file with 64 units per SCSI bus, but its addresses do */
-    if (c->lossless && bus == VMX_DISK_BUS_SCSI && d->has_address &&
-        (d->controller != a.controller || d->addr_unit != a.unit))
+    /* XML does not say that the domain came from a virtualHW 13+ file with
+     * 64 units per SCSI bus, but its addresses do (libvirt refuses them) */
+    if (bus == VMX_DISK_BUS_SCSI && d->has_address &&
+        (d->controller != a.controller || d->addr_unit != a.unit)) {
         assign_address(&a, bus, d->target, 64);
+        wide = true;
+    }
     if (d->has_address &&
         (d->controller != a.controller || d->addr_bus != a.bus || d->addr_unit != a.unit))
         return vmx__d2v_error(c, VMX_EINVAL, key,
                               "disk address %d:%d:%d does not match target device '%s'",
                               d->controller, d->addr_bus, d->addr_unit, d->target);
+    /* the 64-unit bus is virtualHW 13's */
+    if ((wide || (bus == VMX_DISK_BUS_SCSI && a.unit > 15)) && c->beyond_hw < 13)
+        c->beyond_hw = 13;
+    if (wide && (rc = vmx__d2v_beyond_libvirt(
+                     c, VMX_EINVAL, key,
+                     "disk address %d:%d:%d does not match target device '%s'",
+                     d->controller, d->addr_bus, d->addr_unit, d->target)) < 0)
+        return rc;
+    if (bus == VMX_DISK_BUS_SCSI && a.unit > 15 &&
+        (rc = vmx__d2v_beyond_libvirt(c, VMX_EUNSUPPORTED, key,
+                                      "scsi unit index %d out of [0..6,8..15] range",
+                                      a.unit)) < 0)
+        return rc;
+    if ((bus == VMX_DISK_BUS_SATA || bus == VMX_DISK_BUS_NVME) &&
+        (rc = vmx__d2v_beyond_libvirt(c, VMX_EUNSUPPORTED, "devices/disk/target",
+                                      "unsupported bus type '%s' for disk '%s'",
+                                      bus_name(bus), d->target)) < 0)
+        return rc;
     switch (bus) {
     case VMX_DISK_BUS_SCSI:
         if (a.controller > 3)
@@ -214,8 +237,8 @@ static int verify_address(vmx__d2v *c, const vmx_disk *d, vmx_disk_bus bus,
                                   "scsi controller index %d out of [0..3] range",
                                   a.controller);
         /* only reachable with the 64-unit bus of a virtualHW 13+ file, which
-         * lossless mode writes as it is */
-        if (a.unit > (c->lossless ? 63 : 15))
+         * is written as it is */
+        if (a.unit > 63)
             return vmx__d2v_error(c, VMX_EUNSUPPORTED, key,
                                   "scsi unit index %d out of [0..6,8..15] range", a.unit);
         break;
@@ -233,9 +256,7 @@ static int verify_address(vmx__d2v *c, const vmx_disk *d, vmx_disk_bus bus,
         break;
     case VMX_DISK_BUS_SATA:
     case VMX_DISK_BUS_NVME:
-        /* libvirt cannot write these: lossless mode only */
-        if (!c->lossless)
-            goto unsupported;
+        /* libvirt refuses these; a VMX file holds them */
         if (vmx__disk_name_to_index(d->target) >=
             4 * (bus == VMX_DISK_BUS_SATA ? SATA_UNITS : NVME_UNITS))
             return vmx__d2v_error(c, VMX_EUNSUPPORTED, "devices/disk/target",
@@ -243,7 +264,6 @@ static int verify_address(vmx__d2v *c, const vmx_disk *d, vmx_disk_bus bus,
                                   bus_name(bus), d->target);
         break;
     default:
-    unsupported:
         return vmx__d2v_error(c, VMX_EUNSUPPORTED, "devices/disk/target",
                               "unsupported bus type '%s' for disk '%s'", bus_name(bus),
                               d->target);
@@ -402,13 +422,21 @@ static vmx_disk_type effective_type(const vmx_disk *d)
 static int put_disk(vmx__d2v *c, const vmx_disk *d, vmx_disk_bus bus)
 {
     static const char key[] = "devices/disk";
-    /* lossless mode writes a drive without file as it came from VMX */
-    vmx_disk_type type = c->lossless ? d->type : effective_type(d);
+    /* lossless mode (and beyond libvirt) writes a drive without file as it
+     * came from VMX */
+    vmx_disk_type type = c->lossless || c->beyond ? d->type : effective_type(d);
     const char *bname = bus_name(bus), *dname = device_name(d->device);
     const char *dev_type;
     vmx__d2v_prefix p;
-    int ctl, unit, idx;
+    int ctl, unit, idx, rc;
 
+    /* libvirt reads a raw CD-ROM without file name as a file LUN, which it
+     * refuses to write */
+    if (d->device == VMX_DISK_DEVICE_LUN && type != d->type &&
+        (rc = vmx__d2v_beyond_libvirt(
+             c, VMX_EUNSUPPORTED, key,
+             "disk device 'lun' needs a block source (target '%s')", d->target)) < 0)
+        return rc;
     if (d->device == VMX_DISK_DEVICE_LUN && type != VMX_DISK_TYPE_BLOCK)
         return vmx__d2v_error(c, VMX_EUNSUPPORTED, key,
                               "disk device 'lun' needs a block source (target '%s')",
@@ -427,11 +455,10 @@ static int put_disk(vmx__d2v *c, const vmx_disk *d, vmx_disk_bus bus)
                                   d->target);
         if (idx < 0)
             goto bad_index;
-        /* the keys always follow the 15-unit mapping: with the 64 units of
-         * a domain read from a virtualHW 13+ file the two agree for every
-         * address verify_address() lets through, except in lossless mode,
-         * where the checked address gives the keys */
-        if (c->lossless && d->has_address) {
+        /* the checked address gives the keys: it is the 15-unit mapping
+         * of the target name, or the 64-unit one of a virtualHW 13+ file
+         * (which libvirt refuses) */
+        if (d->has_address) {
             ctl = d->controller;
             unit = d->addr_unit;
         } else if (idx >= 4 * 15) {
@@ -457,7 +484,7 @@ static int put_disk(vmx__d2v *c, const vmx_disk *d, vmx_disk_bus bus)
                                   d->target);
         ctl = idx / 2;
         unit = idx % 2;
-    } else if (c->lossless && (bus == VMX_DISK_BUS_SATA || bus == VMX_DISK_BUS_NVME)) {
+    } else if (bus == VMX_DISK_BUS_SATA || bus == VMX_DISK_BUS_NVME) {
         int units = bus == VMX_DISK_BUS_SATA ? SATA_UNITS : NVME_UNITS;
 
         if (idx < 0)
@@ -502,14 +529,15 @@ static int put_disk(vmx__d2v *c, const vmx_disk *d, vmx_disk_bus bus)
     if (type == VMX_DISK_TYPE_FILE) {
         if (d->src) {
             const char *ext = d->device == VMX_DISK_DEVICE_DISK ? ".vmdk" : ".iso";
-            int rc;
 
-            /* lossless mode also writes the raw images VMware reads */
-            if (!has_suffix_ci(d->src, ext) && !c->lossless)
-                return vmx__d2v_error(c, VMX_EUNSUPPORTED, "devices/disk/source",
-                                      "image file for %s %s '%s' has unsupported suffix, "
-                                      "expecting '%s'",
-                                      bname, dname, d->target, ext);
+            /* libvirt refuses a suffix other than .vmdk (.iso for a CD-ROM):
+             * VMware reads raw images too */
+            if (!has_suffix_ci(d->src, ext) &&
+                (rc = vmx__d2v_beyond_libvirt(
+                     c, VMX_EUNSUPPORTED, "devices/disk/source",
+                     "image file for %s %s '%s' has unsupported suffix, expecting '%s'",
+                     bname, dname, d->target, ext)) < 0)
+                return rc;
             if ((rc = vmx__d2v_put_filename(c, &p, "fileName", d->src,
                                             "devices/disk/source")) < 0)
                 return rc;
@@ -532,6 +560,10 @@ static int put_disk(vmx__d2v *c, const vmx_disk *d, vmx_disk_bus bus)
         vmx__d2v_pkv(c->b, &p, "fileName", d->src);
     }
 
+    /* libvirt ignores the cache mode of an IDE disk; its reader reads
+     * ideC:U.writeThrough as it reads the SCSI one */
+    if (c->beyond && bus == VMX_DISK_BUS_IDE && d->cache == VMX_DISK_CACHE_WRITETHROUGH)
+        vmx__d2v_pkv(c->b, &p, "writeThrough", "true");
     if (bus == VMX_DISK_BUS_SCSI || bus == VMX_DISK_BUS_SATA ||
         bus == VMX_DISK_BUS_NVME) {
         if (d->cache == VMX_DISK_CACHE_WRITETHROUGH)

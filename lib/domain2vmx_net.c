@@ -186,6 +186,31 @@ static int put_connection(vmx__d2v *c, const vmx__d2v_prefix *p, const vmx_net *
                                                         : "unknown");
 }
 
+/* Beyond libvirt (it refuses the domain): the MAC keys the VMX reader reads
+ * the address of @n back from. Without type, the address is a generated one
+ * without addressType (none at all for the zero address libvirt prints for
+ * a NIC without address); checkMACAddress only when the domain has it.
+ * libvirt's rules below would give a type, or checkMACAddress = "false". */
+static int put_address_as_read(vmx__d2v *c, const vmx__d2v_prefix *p, const vmx_net *n,
+                               const unsigned char mac[6], unsigned int nonzero)
+{
+    if (n->mac_type == VMX_MAC_STATIC) {
+        vmx__d2v_pkv(c->b, p, "addressType", "static");
+        vmx_buf_put(c->b, p->s, p->len);
+        vmx_buf_puts(c->b, "address = \"");
+        put_mac(c->b, mac);
+        vmx_buf_put(c->b, "\"\n", 2);
+    } else if (nonzero) {
+        vmx_buf_put(c->b, p->s, p->len);
+        vmx_buf_puts(c->b, "generatedAddress = \"");
+        put_mac(c->b, mac);
+        vmx_buf_put(c->b, "\"\n", 2);
+    }
+    if (n->mac_check_set)
+        vmx__d2v_pkv(c->b, p, "checkMACAddress", n->mac_check ? "true" : "false");
+    return 0;
+}
+
 /* The MAC keys. Without explicit type, the address range decides, as in
  * libvirt: 00:0c:29 generated, 00:50:56:00-3f static, 00:50:56:80-bf vpx,
  * anything else static with checkMACAddress = "false". */
@@ -205,6 +230,8 @@ static int put_address(vmx__d2v *c, const vmx__d2v_prefix *p, const vmx_net *n)
                               "invalid mac address '%s'", n->mac);
     prefix = (unsigned int)mac[0] << 16 | (unsigned int)mac[1] << 8 | mac[2];
     suffix = (unsigned int)mac[3] << 16 | (unsigned int)mac[4] << 8 | mac[5];
+    if (c->beyond && (n->mac_type == VMX_MAC_UNSET || n->mac_type == VMX_MAC_STATIC))
+        return put_address_as_read(c, p, n, mac, prefix | suffix);
     if (prefix == 0x000c29) {
         generated = true;
     } else if (prefix == 0x005056 && suffix <= 0x3fffff) {
@@ -260,9 +287,10 @@ static int put_address(vmx__d2v *c, const vmx__d2v_prefix *p, const vmx_net *n)
 
 int vmx__d2v_nets(vmx__d2v *c)
 {
-    /* before virtualHW 7 (ESX 4.0) a VM has at most 4 NICs, then 10; lossless
-     * mode writes what the source file had */
-    size_t limit = c->hw_version >= 7 || c->lossless ? 9 : 3;
+    /* libvirt allows 4 NICs before virtualHW 7 (ESX 4.0), then 10; the ten
+     * ethernetN slots are written whatever the version, as a VMX file of
+     * virtualHW 4 may hold them */
+    size_t limit = 9;
     vmx__d2v_prefix p;
     size_t i;
     int rc;
@@ -272,9 +300,14 @@ int vmx__d2v_nets(vmx__d2v *c)
 
         if (i > limit)
             return vmx__d2v_error(c, VMX_EUNSUPPORTED, "devices/interface",
-                                  "ethernet controller index %zu out of [0..%zu] range "
-                                  "for virtualHW.version %d",
-                                  i, limit, c->hw_version);
+                                  "ethernet controller index %zu out of [0..%zu] range",
+                                  i, limit);
+        if (i > 3 && c->hw_version < 7 &&
+            (rc = vmx__d2v_beyond_libvirt(c, VMX_EUNSUPPORTED, "devices/interface",
+                                          "ethernet controller index %zu out of [0..3] "
+                                          "range for virtualHW.version %d",
+                                          i, c->hw_version)) < 0)
+            return rc;
         vmx__d2v_prefix_set(&p, "ethernet", (int)i, -1);
         vmx__d2v_pkv(c->b, &p, "present", "true");
         if ((rc = put_model(c, &p, n)) < 0 || (rc = put_connection(c, &p, n)) < 0 ||
@@ -387,10 +420,20 @@ static int put_serial(vmx__d2v *c, const vmx_chr *chr)
         vmx__d2v_pkv(b, &p, "network.endPoint", chr->listen ? "server" : "client");
         break;
     }
+    case VMX_CHR_NULL:
     case VMX_CHR_THINPRINT:
-        if (!c->lossless)
+        /* libvirt refuses both. The default reader reads a virtual printer
+         * port (and a port of a type it does not know) as a null port, and
+         * the VMX port without backend is the virtual printer port; in
+         * lossless mode a thinprint port is named (an alias), so a null
+         * port is not one */
+        if (chr->type == VMX_CHR_NULL && c->lossless)
             return vmx__d2v_error(c, VMX_EUNSUPPORTED, key,
-                                  "unsupported character device type 'thinprint'");
+                                  "unsupported character device type 'null'");
+        if ((rc = vmx__d2v_beyond_libvirt(c, VMX_EUNSUPPORTED, key,
+                                          "unsupported character device type '%s'",
+                                          chr_type_name(chr->type))) < 0)
+            return rc;
         vmx__d2v_pkv(b, &p, "present", "true");
         vmx__d2v_pkv(b, &p, "fileType", "thinprint");
         return 0;

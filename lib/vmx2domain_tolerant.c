@@ -12,6 +12,8 @@
  *   config.version missing or not 8      -> "8"
  *   virtualHW.version missing or < 4     -> "4"
  *   displayName/annotation bad escapes   -> a stray '|' or '%' is kept as is
+ *   serialN.fileName tcp://fe80::1:1003  -> the IPv6 host in brackets (how
+ *                                           libvirt's writer leaves it)
  *   serialN.* (thinprint, unknown type)  -> the port is left to libvirt's
  *                                           parse and added afterwards as a
  *                                           thinprint port or a null port
@@ -36,7 +38,10 @@
  * What is left out is not mapped: the key check reports it (--warnings) and
  * lossless mode keeps it. A fully encrypted configuration (encryption.data)
  * cannot be read and is an error. VMX_CONVERT_STRICT skips the tolerant
- * path: libvirt's error is the result. */
+ * path: libvirt's error is the result. Lossless mode takes the tolerant path
+ * also when libvirt's reader succeeds on a file with lines VMware skips
+ * (text after the value), so that the domain is VMware's reading, as the
+ * keys it keeps are. */
 #include "config.h"
 #include "vmx2domain_lossless.h"
 #include "vmx2domain_private.h"
@@ -279,6 +284,42 @@ static int fix_disk_slot(tol *t, slot_bus bus, const char *name, int c, int u)
     return drop_prefix(t, prefix);
 }
 
+/* serialN.fileName "SCHEME://HOST:PORT" with an IPv6 HOST not in brackets
+ * (libvirt's writer writes it so, its URI parser refuses it): put HOST in
+ * brackets. Returns 1 when the value changed, 0 when it is not such a URI. */
+static int bracket_ipv6_host(tol *t, const char *key)
+{
+    long i = vl_find(t->v, key);
+    const char *v, *host, *end, *colon;
+    vmx_buf b = VMX_BUF_INIT;
+    size_t k;
+    int rc;
+
+    if (i < 0 || t->v->e[i].owned)
+        return 0;
+    v = t->v->e[i].value;
+    if (!(host = strstr(v, "://")) || host[3] == '[')
+        return 0;
+    host += 3;
+    end = host + strcspn(host, "/?#");
+    for (colon = end; colon > host && colon[-1] != ':'; colon--)
+        ;
+    /* at least two colons before the port, and a port of digits */
+    if (colon <= host || colon == end || !memchr(host, ':', (size_t)(colon - 1 - host)))
+        return 0;
+    for (k = 0; colon + k < end; k++)
+        if (colon[k] < '0' || colon[k] > '9')
+            return 0;
+    vmx_buf_put(&b, v, (size_t)(host - v));
+    vmx_buf_putc(&b, '[');
+    vmx_buf_put(&b, host, (size_t)(colon - 1 - host));
+    vmx_buf_puts(&b, "]");
+    vmx_buf_puts(&b, colon - 1);
+    rc = b.failed ? VMX_ENOMEM : set_value(t, i, b.ptr);
+    vmx_buf_dispose(&b);
+    return rc;
+}
+
 /* Drop the first entry named @p key, or the device @p key belongs to when
  * the key is absent. */
 static int drop_key(tol *t, const char *key)
@@ -307,7 +348,7 @@ static int repair(tol *t, const vmx_error *e)
 {
     const char *key = e->key, *rest;
     long i;
-    int n, c, u;
+    int n, c, u, rc;
 
     if (!key[0]) {
         /* a line libvirt's reader refuses: leave it out */
@@ -345,6 +386,9 @@ static int repair(tol *t, const vmx_error *e)
         }
         return repair_escapes(t, i, vmx__strcasecmp(key, "displayName") == 0);
     }
+    if ((n = device_number(key, "serial", &rest)) >= 0 && n < 4 &&
+        vmx__strcasecmp(rest, "fileName") == 0 && (rc = bracket_ipv6_host(t, key)) != 0)
+        return rc;
     if ((n = device_number(key, "serial", &rest)) >= 0 && n < 4 &&
         vmx__strcasecmp(rest, "present") != 0)
         return fix_port(t, "serial", n, t->serial_type);
@@ -650,6 +694,22 @@ static int check_encrypted(const vl_view *v, vmx_error *err)
                          "the configuration is encrypted, its settings cannot be read");
 }
 
+/* The first line VMware skips as a whole (text after its value, as in
+ * `a = "1"; b = "2"` or `a = 'x y'`), which libvirt's virConf reads as one
+ * or more entries; NULL when there is none. */
+static const vmx_diag *skipped_line(const vmx_config *cfg)
+{
+    size_t i, n = vmx_config_diag_count(cfg);
+
+    for (i = 0; i < n; i++) {
+        const vmx_diag *d = vmx_config_diag(cfg, i);
+
+        if (d && strcmp(d->code, "trailing-text") == 0)
+            return d;
+    }
+    return NULL;
+}
+
 static void keep_error(vmx_error *err, const vmx_error *e)
 {
     if (err && err->code == 0)
@@ -686,6 +746,19 @@ int vmx_domain_from_vmx(vmx_domain **out, const vmx_config *cfg,
     if (rc == VMX_ENOMEM || (rc < 0 && opts && (opts->flags & VMX_CONVERT_STRICT))) {
         keep_error(err, &strict);
         goto out;
+    }
+    /* lossless mode keeps the file's keys as VMware reads them: where it
+     * skips a line that libvirt reads, the domain follows VMware too (the
+     * tolerant path converts the entries the file layer read) */
+    if (rc == 0 && lossless && !(opts->flags & VMX_CONVERT_STRICT)) {
+        const vmx_diag *d = skipped_line(cfg);
+
+        if (d) {
+            vmx_domain_free(dom);
+            dom = NULL;
+            vmx_error_set(&strict, VMX_EPARSE, vmx_config_source(cfg), d->line, d->key,
+                          "%s", d->message);
+        }
     }
     if ((rc < 0 || check) && (rc = vl_view_init(&v, cfg)) < 0) {
         rc = vmx_error_set(err, rc, NULL, 0, NULL, "out of memory");

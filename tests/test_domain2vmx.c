@@ -257,13 +257,20 @@ Test(domain2vmx, invalid_uuid_is_rejected)
     vmx_domain_free(dom);
 }
 
-Test(domain2vmx, missing_name_is_rejected)
+Test(domain2vmx, missing_name_writes_no_display_name)
 {
     vmx_domain *dom = new_domain("x");
+    char *out;
 
     free(dom->name);
     dom->name = NULL;
-    expect_error(dom, VMX_EINVAL, "name", "missing value");
+    /* libvirt refuses it; a VMX file without displayName reads so */
+    out = convert(dom);
+    cr_assert_null(strstr(out, "displayName"), "%s", out);
+    cr_assert(strstr(out, "uuid.bios = \"56 4d 9b ef ac d9 b4 e0-c8 f0 ae a8 b9 10 35 "
+                          "15\"\nmemsize = \"4\"\n"),
+              "%s", out);
+    vmx_free(out);
     vmx_domain_free(dom);
 }
 
@@ -432,8 +439,8 @@ Test(domain2vmx, topology_errors)
     dom->dies = 2;
     expect_error(dom, VMX_EUNSUPPORTED, "cpu/topology", "only 1 die per socket");
     dom->dies = 1;
-    expect_error(dom, VMX_EINVAL, "cpu/topology",
-                 "sockets * cores is 2 but the vcpu count is 4");
+    /* sockets * cores != vcpus: libvirt refuses it, a VMX file holds it */
+    expect_lines(dom, 4, "numvcpus = \"4\"\ncpuid.coresPerSocket = \"1\"\n");
     dom->cores = 2;
     expect_lines(dom, 4, "cpuid.coresPerSocket = \"2\"\n");
     vmx_domain_free(dom);
@@ -733,9 +740,15 @@ Test(domain2vmx, address_must_match_target)
                  "[ds] a.vmdk", "sdq");
     d->has_address = true;
     d->controller = 0;
-    d->addr_unit = 17;
+    d->addr_unit = 5;
     expect_error(dom, VMX_EINVAL, "devices/disk/address",
-                 "disk address 0:0:17 does not match target device 'sdq'");
+                 "disk address 0:0:5 does not match target device 'sdq'");
+    /* 0:0:17 is sdq on the 64-unit bus of virtualHW 13+: written as it is,
+     * with the virtualHW version that has that bus */
+    d->addr_unit = 17;
+    expect_lines(dom, 4, "scsi0:17.present = \"true\"\n");
+    expect_lines(dom, 4, "virtualHW.version = \"13\"\n");
+    expect_lines(dom, 14, "virtualHW.version = \"14\"\n");
     d->controller = 1;
     d->addr_unit = 1;
     expect_lines(dom, 4, "scsi1:1.present = \"true\"\n");
@@ -747,13 +760,19 @@ Test(domain2vmx, buses_vmx_lacks_are_unsupported)
     vmx_domain *dom = new_domain("s");
     vmx_disk *d;
 
+    /* libvirt refuses SATA and NVMe; VMX has them */
     d = add_disk(dom, VMX_DISK_TYPE_FILE, VMX_DISK_DEVICE_DISK, VMX_DISK_BUS_SATA,
                  "[ds] a.vmdk", "sda");
-    expect_error(dom, VMX_EUNSUPPORTED, "devices/disk/target",
-                 "unsupported bus type 'sata' for disk 'sda'");
+    expect_lines(dom, 4,
+                 "sata0.present = \"true\"\nsata0:0.present = \"true\"\n"
+                 "sata0:0.fileName = \"/vmfs/volumes/ds/a.vmdk\"\n");
     d->bus = VMX_DISK_BUS_NVME;
+    free(d->target);
+    d->target = xstrdup("vda");
+    expect_lines(dom, 4, "nvme0.present = \"true\"\nnvme0:0.present = \"true\"\n");
+    d->bus = VMX_DISK_BUS_UNSET; /* "vd" names no bus VMX has */
     expect_error(dom, VMX_EUNSUPPORTED, "devices/disk/target",
-                 "unsupported bus type 'nvme' for disk 'sda'");
+                 "unsupported bus type 'none' for disk 'vda'");
     /* a hard disk on the floppy controller */
     d->bus = VMX_DISK_BUS_FDC;
     free(d->target);
@@ -891,15 +910,20 @@ Test(domain2vmx, disk_sources_are_checked)
     vmx_domain *dom = new_domain("d");
     vmx_disk *d;
 
+    /* libvirt refuses other suffixes than .vmdk and .iso, and file names
+     * its datastore mapping does not take: written as a VMX file holds them */
     d = add_disk(dom, VMX_DISK_TYPE_FILE, VMX_DISK_DEVICE_DISK, VMX_DISK_BUS_SCSI,
                  "[ds] a.img", "sda");
-    expect_error(dom, VMX_EUNSUPPORTED, "devices/disk/source",
-                 "has unsupported suffix, expecting '.vmdk'");
+    expect_lines(dom, 4, "scsi0:0.fileName = \"/vmfs/volumes/ds/a.img\"\n");
     d->device = VMX_DISK_DEVICE_CDROM;
-    expect_error(dom, VMX_EUNSUPPORTED, "devices/disk/source", "expecting '.iso'");
+    expect_lines(dom, 4, "scsi0:0.deviceType = \"cdrom-image\"\n"
+                         "scsi0:0.fileName = \"/vmfs/volumes/ds/a.img\"\n");
     free(d->src);
     d->src = xstrdup("relative/a.iso");
-    expect_error(dom, VMX_EINVAL, "devices/disk/source", "neither absolute nor");
+    expect_lines(dom, 4, "scsi0:0.fileName = \"relative/a.iso\"\n");
+    free(d->src);
+    d->src = xstrdup("[] ds2/a.iso");
+    expect_lines(dom, 4, "scsi0:0.fileName = \"/vmfs/volumes//ds2/a.iso\"\n");
     free(d->src);
     d->src = NULL;
     d->device = VMX_DISK_DEVICE_DISK;
@@ -1160,8 +1184,9 @@ Test(domain2vmx, nic_count_limit_depends_on_hw_version)
 
     for (i = 0; i < 5; i++)
         add_net(dom, VMX_NET_BRIDGE, "00:50:56:00:00:01", "a", NULL);
-    expect_error(dom, VMX_EUNSUPPORTED, "devices/interface",
-                 "ethernet controller index 4 out of [0..3] range");
+    /* libvirt writes 4 NICs before virtualHW 7 and refuses a fifth; VMX
+     * files of virtualHW 4 hold more */
+    expect_lines(dom, 4, "ethernet4.present = \"true\"\n");
     expect_lines(dom, 7, "ethernet4.present = \"true\"\n");
     for (i = 0; i < 6; i++)
         add_net(dom, VMX_NET_BRIDGE, "00:50:56:00:00:01", "a", NULL);
@@ -1273,9 +1298,6 @@ Test(domain2vmx, serial_errors)
 
     expect_error(dom, VMX_EUNSUPPORTED, "devices/serial",
                  "unsupported character device type 'udp'");
-    c->type = VMX_CHR_THINPRINT;
-    expect_error(dom, VMX_EUNSUPPORTED, "devices/serial",
-                 "unsupported character device type 'thinprint'");
     c->type = VMX_CHR_DEV;
     expect_error(dom, VMX_EINVAL, "devices/serial",
                  "serial port 0 of type 'dev' has no path");
@@ -1479,9 +1501,6 @@ Test(domain2vmx, lossless_mode_writes_sata_and_nvme_disks)
     d = add_disk(dom, VMX_DISK_TYPE_FILE, VMX_DISK_DEVICE_DISK, VMX_DISK_BUS_NVME,
                  "[ds] s/n.vmdk", "vdb");
     d->transient = true;
-    /* default mode: what libvirt does */
-    expect_error(dom, VMX_EUNSUPPORTED, "devices/disk/target",
-                 "unsupported bus type 'sata' for disk 'sda'");
     out = convert_lossless(dom, 14);
     cr_assert_str_eq(out,
                      HEAD("14", "other",
@@ -1516,6 +1535,13 @@ Test(domain2vmx, lossless_mode_writes_sata_and_nvme_disks)
                                "pciBridge7.virtualDev = \"pcieRootPort\"\n"
                                "pciBridge7.functions = \"8\"\n"
                                "vmci0.present = \"true\"\n");
+    /* default mode: libvirt refuses SATA and NVMe, vmxkit writes the same */
+    {
+        char *def = convert_hw(dom, 14);
+
+        cr_assert_str_eq(def, out);
+        vmx_free(def);
+    }
     vmx_free(out);
     vmx_domain_free(dom);
 }
@@ -1694,7 +1720,6 @@ Test(domain2vmx, lossless_mode_writes_what_libvirt_refuses)
              "sdb");
     for (i = 0; i < 5; i++)
         add_net(dom, VMX_NET_USER, "00:0c:29:00:00:01", NULL, NULL);
-    expect_error(dom, VMX_EINVAL, "name", "missing value");
     out = convert_lossless(dom, 4);
     cr_assert(strstr(out,
                      "uuid.bios = \"56 4d 9b ef ac d9 b4 e0-c8 f0 ae a8 b9 10 35 15\"\n"
@@ -1711,6 +1736,213 @@ Test(domain2vmx, lossless_mode_writes_what_libvirt_refuses)
               "%s", out);
     cr_assert(strstr(out, "ethernet4.present = \"true\"\n"), "%s", out);
     vmx_free(out);
+
+    /* default mode writes the same (libvirt refuses all of it), except the
+     * name the datastore mapping refuses: the VMX name the reader reads as
+     * "[] ds2/x.vmdk" */
+    out = convert_hw(dom, 4);
+    cr_assert(strstr(out, "memsize = \"4\"\nnumvcpus = \"6\"\n"
+                          "cpuid.coresPerSocket = \"4\"\n"),
+              "%s", out);
+    cr_assert_null(strstr(out, "displayName"), "%s", out);
+    cr_assert(strstr(out, "ide0:0.fileName = \"/vm/root.raw\"\n"), "%s", out);
+    cr_assert(strstr(out, "scsi0:0.fileName = \"/vmfs/volumes//ds2/x.vmdk\"\n"), "%s",
+              out);
+    cr_assert(strstr(out, "scsi0:16.present = \"true\"\n"), "%s", out);
+    cr_assert(strstr(out, "scsi0:1.present = \"true\"\n"
+                          "scsi0:1.deviceType = \"cdrom-raw\"\n"
+                          "floppy0.present"),
+              "%s", out);
+    cr_assert(strstr(out, "ethernet4.present = \"true\"\n"), "%s", out);
+    vmx_free(out);
+    vmx_domain_free(dom);
+}
+
+Test(domain2vmx, beyond_libvirt_allocation_failures_are_reported)
+{
+    vmx_domain *dom = new_domain("a");
+    char *expected;
+    long n;
+    int failures = 0;
+
+    /* the first pass stops at the SATA disk, the second writes it all */
+    dom->genid = xstrdup("8987940a-0951-2cc5-ef78-5ff5def45056");
+    add_disk(dom, VMX_DISK_TYPE_FILE, VMX_DISK_DEVICE_DISK, VMX_DISK_BUS_SATA,
+             "[ds] s/a.vmdk", "sda");
+    expected = convert(dom);
+    cr_assert(strstr(expected, "sata0:0.present") && strstr(expected, "vm.genid"), "%s",
+              expected);
+    for (n = 1; n < 400; n++) {
+        vmx_error err = VMX_ERROR_INIT;
+        char *out = NULL;
+        int rc;
+
+        vmx__alloc_fail_after(n);
+        rc = vmx_domain_to_vmx(&out, NULL, dom, NULL, &err);
+        vmx__alloc_fail_after(0);
+        if (rc == 0) {
+            cr_assert_str_eq(out, expected, "allocation %ld", n);
+            vmx_free(out);
+            break;
+        }
+        cr_assert_eq(rc, VMX_ENOMEM, "allocation %ld: rc %d (%s)", n, rc, err.message);
+        cr_assert_eq(err.code, VMX_ENOMEM);
+        cr_assert_null(out);
+        failures++;
+    }
+    cr_assert_lt(n, 400);
+    cr_assert_gt(failures, 0);
+    vmx_free(expected);
+    vmx_domain_free(dom);
+}
+
+Test(domain2vmx, strict_mode_refuses_what_libvirt_refuses)
+{
+    vmx_convert_options opts = VMX_CONVERT_OPTIONS_INIT;
+    vmx_domain *dom = new_domain("x");
+    vmx_disk *d;
+    vmx_chr *ch;
+    int i;
+
+    /* VMX_CONVERT_STRICT: libvirt's writer, refusals and messages */
+    opts.flags = VMX_CONVERT_STRICT;
+    d = add_disk(dom, VMX_DISK_TYPE_FILE, VMX_DISK_DEVICE_DISK, VMX_DISK_BUS_SATA,
+                 "[ds] a.vmdk", "sda");
+    expect_error_opts(dom, &opts, VMX_EUNSUPPORTED, "devices/disk/target",
+                      "unsupported bus type 'sata' for disk 'sda'");
+    d->bus = VMX_DISK_BUS_SCSI;
+    d->has_address = true;
+    d->addr_unit = 16;
+    free(d->target);
+    d->target = xstrdup("sdp");
+    expect_error_opts(dom, &opts, VMX_EINVAL, "devices/disk/address",
+                      "disk address 0:0:16 does not match target device 'sdp'");
+    d->has_address = false;
+    free(d->src);
+    d->src = xstrdup("[ds] a.img");
+    expect_error_opts(dom, &opts, VMX_EUNSUPPORTED, "devices/disk/source",
+                      "has unsupported suffix, expecting '.vmdk'");
+    free(d->src);
+    d->src = xstrdup("[] a.vmdk");
+    expect_error_opts(dom, &opts, VMX_EINVAL, "devices/disk/source",
+                      "datastore path '[] a.vmdk' has no datastore name");
+    free(d->src);
+    d->src = xstrdup("[ds] a.vmdk");
+    ch = add_chr(vmx_domain_add_serial(dom), VMX_CHR_NULL, 0, NULL);
+    expect_error_opts(dom, &opts, VMX_EUNSUPPORTED, "devices/serial",
+                      "unsupported character device type 'null'");
+    ch->type = VMX_CHR_THINPRINT;
+    expect_error_opts(dom, &opts, VMX_EUNSUPPORTED, "devices/serial",
+                      "unsupported character device type 'thinprint'");
+    ch->type = VMX_CHR_DEV;
+    ch->path = xstrdup("/dev/ttyS0");
+    for (i = 0; i < 5; i++)
+        add_net(dom, VMX_NET_USER, "00:0c:29:00:00:01", NULL, NULL);
+    expect_error_opts(dom, &opts, VMX_EUNSUPPORTED, "devices/interface",
+                      "ethernet controller index 4 out of [0..3] range");
+    vmx_domain_free(dom);
+
+    dom = new_domain("t");
+    dom->vcpus = 6;
+    dom->sockets = 1;
+    dom->cores = 4;
+    expect_error_opts(dom, &opts, VMX_EINVAL, "cpu/topology",
+                      "sockets * cores is 4 but the vcpu count is 6");
+    free(dom->name);
+    dom->name = NULL;
+    expect_error_opts(dom, &opts, VMX_EINVAL, "name", "missing value");
+    vmx_domain_free(dom);
+}
+
+/* A domain with what libvirt writes its own way: a generation ID, MAC
+ * addresses without type or with a static one, an IDE disk in writethrough
+ * mode, an empty raw CD-ROM; @beyond adds a thinprint port (a null port to
+ * the default reader), which libvirt refuses. */
+static vmx_domain *beyond_domain(bool beyond)
+{
+    vmx_domain *dom = new_domain("b");
+    vmx_disk *d;
+    vmx_net *n;
+
+    dom->genid = xstrdup("8987940a-0951-2cc5-ef78-5ff5def45056");
+    d = add_disk(dom, VMX_DISK_TYPE_FILE, VMX_DISK_DEVICE_DISK, VMX_DISK_BUS_IDE,
+                 "[ds] a.vmdk", "hda");
+    d->cache = VMX_DISK_CACHE_WRITETHROUGH;
+    add_disk(dom, VMX_DISK_TYPE_BLOCK, VMX_DISK_DEVICE_CDROM, VMX_DISK_BUS_IDE, NULL,
+             "hdb");
+    add_net(dom, VMX_NET_USER, "00:00:00:00:00:00", NULL, NULL);
+    add_net(dom, VMX_NET_USER, "00:0c:29:0a:0b:0c", NULL, NULL);
+    n = add_net(dom, VMX_NET_USER, "52:54:00:12:34:56", NULL, NULL);
+    n->mac_type = VMX_MAC_STATIC;
+    if (beyond)
+        add_chr(vmx_domain_add_serial(dom), VMX_CHR_NULL, 0, NULL);
+    return dom;
+}
+
+Test(domain2vmx, beyond_libvirt_the_domain_is_written_as_vmx_reads_it)
+{
+    vmx_convert_options opts = VMX_CONVERT_OPTIONS_INIT;
+    vmx_error err = VMX_ERROR_INIT;
+    vmx_domain *dom = beyond_domain(false);
+    char *out = convert(dom), *libvirt_part;
+
+    /* libvirt accepts this one: its own text (no vm.genid, no IDE
+     * writeThrough, the CD-ROM as an empty image, MAC types by range) */
+    cr_assert_null(strstr(out, "genid"), "%s", out);
+    cr_assert_null(strstr(out, "writeThrough"), "%s", out);
+    cr_assert(strstr(out, "ide0:1.deviceType = \"cdrom-image\"\n"
+                          "ide0:1.fileName = \"emptyBackingString\"\n"),
+              "%s", out);
+    cr_assert(strstr(out, "ethernet0.addressType = \"static\"\n"
+                          "ethernet0.address = \"00:00:00:00:00:00\"\n"
+                          "ethernet0.checkMACAddress = \"false\"\n"
+                          "ethernet1.present"),
+              "%s", out);
+    cr_assert(strstr(out, "ethernet1.addressType = \"generated\"\n"), "%s", out);
+    cr_assert(strstr(out, "ethernet2.address = \"52:54:00:12:34:56\"\n"
+                          "ethernet2.checkMACAddress = \"false\"\n"),
+              "%s", out);
+    libvirt_part = out;
+    vmx_domain_free(dom);
+
+    /* with a null serial port libvirt refuses the domain: everything is
+     * written as the VMX reader reads it back */
+    dom = beyond_domain(true);
+    out = convert(dom);
+    cr_assert(strstr(out, "ide0:0.fileName = \"/vmfs/volumes/ds/a.vmdk\"\n"
+                          "ide0:0.writeThrough = \"true\"\n"),
+              "%s", out);
+    cr_assert(strstr(out, "ide0:1.present = \"true\"\n"
+                          "ide0:1.deviceType = \"atapi-cdrom\"\n"
+                          "floppy0.present"),
+              "%s", out);
+    cr_assert(strstr(out, "ethernet0.present = \"true\"\n"
+                          "ethernet0.connectionType = \"nat\"\n"
+                          "ethernet1.present = \"true\"\n"
+                          "ethernet1.connectionType = \"nat\"\n"
+                          "ethernet1.generatedAddress = \"00:0c:29:0a:0b:0c\"\n"
+                          "ethernet2.present = \"true\"\n"
+                          "ethernet2.connectionType = \"nat\"\n"
+                          "ethernet2.addressType = \"static\"\n"
+                          "ethernet2.address = \"52:54:00:12:34:56\"\n"
+                          "serial0.present"),
+              "%s", out);
+    cr_assert(strstr(out, "serial0.present = \"true\"\n"
+                          "serial0.fileType = \"thinprint\"\n"),
+              "%s", out);
+    cr_assert(strstr(out, "vm.genid = \"-8536691797830587195\"\n"
+                          "vm.genidX = \"-1191096591827316650\"\n"),
+              "%s", out);
+    vmx_free(out);
+    vmx_free(libvirt_part);
+
+    /* lossless mode names a thinprint port: a null port is refused there */
+    opts.flags = VMX_CONVERT_LOSSLESS;
+    out = NULL;
+    cr_assert_eq(vmx_domain_to_vmx(&out, NULL, dom, &opts, &err), VMX_EUNSUPPORTED);
+    cr_assert_null(out);
+    cr_assert(strstr(err.message, "unsupported character device type 'null'"), "%s",
+              err.message);
     vmx_domain_free(dom);
 }
 
@@ -1863,8 +2095,8 @@ Test(domain2vmx, super_wide_scsi_bus_of_vmx_domains)
                  "[ds] a.vmdk", "sdq");
     d->has_address = true;
     d->addr_unit = 17;
-    expect_error(dom, VMX_EUNSUPPORTED, "devices/disk/address",
-                 "scsi unit index 17 out of [0..6,8..15] range");
+    /* libvirt refuses unit 17: written as the VMX file had it */
+    expect_lines(dom, 13, "scsi0.present = \"true\"\nscsi0:17.present = \"true\"\n");
     /* up to unit 15 both numberings agree */
     free(d->target);
     d->target = xstrdup("sdo");
@@ -1874,9 +2106,12 @@ Test(domain2vmx, super_wide_scsi_bus_of_vmx_domains)
     free(d->target);
     d->target = xstrdup("sdp");
     d->addr_unit = 16;
-    expect_error(dom, VMX_EUNSUPPORTED, "devices/disk/address", "scsi unit index 16");
+    expect_lines(dom, 13, "scsi0:16.present = \"true\"\n");
+    /* the address says 64 units too when the domain does not (XML) */
     dom->scsi_bus_max_unit = 0;
+    expect_lines(dom, 13, "scsi0:16.present = \"true\"\n");
+    d->addr_unit = 15;
     expect_error(dom, VMX_EINVAL, "devices/disk/address",
-                 "disk address 0:0:16 does not match target device 'sdp'");
+                 "disk address 0:0:15 does not match target device 'sdp'");
     vmx_domain_free(dom);
 }

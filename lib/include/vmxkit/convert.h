@@ -32,8 +32,8 @@ typedef enum vmx_datastore_map {
 enum {
     /** Keep what libvirt drops (see the beyond-libvirt mode). */
     VMX_CONVERT_LOSSLESS = 1u << 0,
-    /** VMX -> domain: reject what libvirt's VMX driver rejects, with its
-     *  error, instead of converting what can be converted. */
+    /** VMX -> domain and domain -> VMX: reject what libvirt's VMX driver
+     *  rejects, with its error, instead of converting what can be converted. */
     VMX_CONVERT_STRICT = 1u << 1
 };
 
@@ -88,7 +88,10 @@ VMX_EXTERN int vmx_domain_from_vmx(vmx_domain **out, const vmx_config *cfg,
                                    const vmx_convert_options *opts, vmx_error *err);
 
 /**
- * Write a domain as VMX text, as libvirt's virVMXFormatConfig does.
+ * Write a domain as VMX text, as libvirt's virVMXFormatConfig does. A domain
+ * libvirt's writer refuses (SATA disks, a null serial port, no name ...) is
+ * written as the VMX reader reads it back, unless VMX_CONVERT_STRICT asks
+ * for libvirt's error (doc/convert.md, "Beyond libvirt").
  * @param out  receives a NUL-terminated UTF-8 buffer owned by the caller
  * @param len  receives its length, may be NULL
  * @return 0, VMX_EUNSUPPORTED (naming the element), VMX_EINVAL, VMX_ENOMEM.
