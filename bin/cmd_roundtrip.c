@@ -15,8 +15,8 @@
 static void usage(FILE *f)
 {
     fprintf(
-        f, "usage: vmxkit roundtrip [--json] [--lossless] [--both-modes] [-f vmx|xml]\n"
-           "                        [--hw-version N] [--datastore-map libvirt|none]\n"
+        f, "usage: vmxkit roundtrip [--json] [--lossless] [--both-modes] [--strict]\n"
+           "                        [-f vmx|xml] [--hw-version N] [--datastore-map libvirt|none]\n"
            "                        FILE...\n\n"
            "Check that each file survives a conversion and back:\n"
            "  VMX: VMX -> XML -> VMX gives the same (key, value) pairs, and\n"
@@ -33,6 +33,9 @@ static void usage(FILE *f)
            "  --lossless             convert in lossless mode; without it, in the\n"
            "                         libvirt-compatible mode (shows what libvirt loses)\n"
            "  --both-modes           VMX: also check the fixpoint in the other mode\n"
+           "  --strict               default mode: convert as libvirt does, refusing\n"
+           "                         what it refuses (shows where libvirt itself\n"
+           "                         fails to convert back)\n"
            "  --json                 print one JSON document: an array of reports\n"
            "  -f, --from FORMAT      read every FILE as vmx or xml (default: by\n"
            "                         extension, .xml is XML, anything else VMX)\n"
@@ -263,6 +266,8 @@ static int parse_args(rt_opts *o, bool *is_file, int argc, char **argv)
             o->ro.flags |= VMX_CONVERT_LOSSLESS;
         } else if (strcmp(argv[i], "--both-modes") == 0) {
             o->ro.flags |= VMX_ROUNDTRIP_BOTH_MODES;
+        } else if (strcmp(argv[i], "--strict") == 0) {
+            o->ro.flags |= VMX_CONVERT_STRICT;
         } else if (opt_value(&v, argc, argv, &i, "--from", "-f")) {
             if (!v)
                 return cli_usage_error("roundtrip", "option '--from' needs a value"), -1;

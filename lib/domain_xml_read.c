@@ -701,7 +701,10 @@ static int read_name(xr_ctx *c, const xmlNode *root)
 
     if ((rc = xr_text(c, n, "/domain/name", &v)) < 0)
         return rc;
-    if (!v && c->lossless) /* libvirt's VMX reader leaves it out too */
+    /* libvirt's VMX reader leaves out the name of a VMX file without
+     * displayName, and its XML parser refuses the result: vmxkit reads it
+     * back (a VMX file without displayName), unless asked to be strict */
+    if (!v && !c->strict)
         return 0;
     if (!v)
         return xr_fail(c, VMX_EINVAL, n ? n : root, "/domain/name",
@@ -1200,6 +1203,7 @@ int vmx_domain_from_xml(vmx_domain **out, const char *buf, size_t len, const cha
     c.source = source;
     c.err = err;
     c.lossless = opts && (opts->flags & VMX_CONVERT_LOSSLESS);
+    c.strict = !c.lossless && opts && (opts->flags & VMX_CONVERT_STRICT);
     *out = NULL;
     if (!buf && len)
         return vmx_error_set(err, VMX_EINVAL, source, 0, NULL, "no input buffer");

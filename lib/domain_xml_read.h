@@ -36,6 +36,10 @@ typedef struct xr_ctx {
      * but its XML parser refuses (no name, one target name or drive address
      * twice) */
     bool lossless;
+    /* VMX_CONVERT_STRICT: refuse what libvirt's XML parser refuses (a domain
+     * without name), which the default mode reads as libvirt's VMX reader
+     * writes it */
+    bool strict;
     vmx_domain *dom;
     /* strings built from several text nodes, freed with the context */
     char **scratch;

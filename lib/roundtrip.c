@@ -718,7 +718,8 @@ static void convert_options(vmx_convert_options *co, const rt_ctx *c, bool lossl
     vmx_convert_options init = VMX_CONVERT_OPTIONS_INIT;
 
     *co = init;
-    co->flags = lossless ? VMX_CONVERT_LOSSLESS : 0u;
+    /* VMX_CONVERT_STRICT applies to the default mode only */
+    co->flags = lossless ? VMX_CONVERT_LOSSLESS : (c->opts->flags & VMX_CONVERT_STRICT);
     co->datastore_map = c->opts->datastore_map;
     if (hw_version > 0)
         co->hw_version = hw_version;

@@ -37,10 +37,8 @@ typedef struct reason {
  * libvirt"), so the fixpoint holds. What remains is what libvirt accepts
  * and writes back otherwise (its text binds vmxkit's), and what libvirt's
  * reader itself loses. */
-/* (files libvirt rejects get a name: vl_synthesize_name, doc/lossless.md) */
-static const reason NO_NAME = {"without displayName libvirt prints no <name>, which its "
-                               "schema requires and the XML reader rejects, as libvirt's",
-                               "missing domain name"};
+/* (a file without displayName gives libvirt's XML without <name>, which
+ * libvirt's XML parser refuses and vmxkit reads back unless strict) */
 static const reason SCSI_64_NAME = {
     "the 64-unit SCSI bus of virtualHW 13+: libvirt names the disk of scsiC:U as on "
     "the 15-unit bus, a name that several (C, U) give, and its address does not say "
@@ -108,8 +106,6 @@ static const exception default_exceptions[] = {
     {"wild/virtmanager__test-nodisks.vmx", &ZERO_MAC},
     {"wild/virtmanager__test1.vmx", &ZERO_MAC},
     {"wild/virtv2v__test-i-vmx-5.vmx", &GENID},
-    {"wild/vmwareplus__test.vmx", &NO_NAME},
-    {"wild/vmxmanager__defaults.vmx", &NO_NAME},
 };
 
 /* libvirt's own XML (default mode): XML -> VMX -> XML is no fixpoint. */
@@ -134,9 +130,7 @@ static const exception xml_exceptions[] = {
 
 /* libvirt's XML without <name> (its own schema rejects it), and with two
  * disks of one target (SCSI_64_DUP): not read, as libvirt does not. */
-static const char *const xml_not_converted[] = {
-    "vmx2xml-extra/scsi-superwide.xml", "wild/libvirt-xml/vmwareplus__test.xml",
-    "wild/libvirt-xml/vmxmanager__defaults.xml"};
+static const char *const xml_not_converted[] = {"vmx2xml-extra/scsi-superwide.xml"};
 
 /* ---- helpers ---- */
 
@@ -571,16 +565,18 @@ Test(roundtrip, lossless_mode_keeps_what_libvirt_drops)
 
 Test(roundtrip, failed_steps_are_error_findings)
 {
-    /* no displayName: libvirt's XML has no <name>, which the default XML
-     * reader refuses as libvirt does; lossless mode gives it a name */
-    static const char text[] = "config.version = \"8\"\nvirtualHW.version = \"4\"\n"
-                               "memsize = \"512\"\n";
+    /* strict: libvirt's writer refuses a SATA disk (the default mode writes
+     * it, lossless mode too) */
+    static const char text[] = "config.version = \"8\"\nvirtualHW.version = \"10\"\n"
+                               "displayName = \"t\"\nmemsize = \"512\"\n"
+                               "sata0.present = \"TRUE\"\nsata0:0.present = \"TRUE\"\n"
+                               "sata0:0.fileName = \"a.vmdk\"\n";
     vmx_roundtrip_options o = VMX_ROUNDTRIP_OPTIONS_INIT;
     vmx_error err = VMX_ERROR_INIT;
     vmx_roundtrip *rt = NULL;
     const vmx_roundtrip_finding *f;
 
-    o.flags = VMX_ROUNDTRIP_BOTH_MODES;
+    o.flags = VMX_ROUNDTRIP_BOTH_MODES | VMX_CONVERT_STRICT;
     cr_assert_eq(vmx_roundtrip_check(&rt, text, sizeof(text) - 1, "t.vmx", VMX_FORMAT_VMX,
                                      &o, &err),
                  0, "%s", err.message);
@@ -589,8 +585,8 @@ Test(roundtrip, failed_steps_are_error_findings)
     cr_assert_eq(f->check, VMX_ROUNDTRIP_KEYS);
     cr_assert_eq(f->kind, VMX_ROUNDTRIP_ERROR);
     cr_assert_not(f->lossless);
-    cr_assert_str_eq(f->message, "xml -> vmx: missing domain name");
-    cr_assert_str_eq(f->key, "/domain/name");
+    cr_assert_str_eq(f->message, "xml -> vmx: unsupported bus type 'sata' for disk 'sda'");
+    cr_assert_str_eq(f->key, "devices/disk/target");
     cr_assert_not(vmx_roundtrip_passed(rt, VMX_ROUNDTRIP_KEYS, false));
     cr_assert_not(vmx_roundtrip_passed(rt, VMX_ROUNDTRIP_FIXPOINT, false));
     cr_assert(vmx_roundtrip_passed(rt, VMX_ROUNDTRIP_FIXPOINT, true));
@@ -808,12 +804,13 @@ Test(cli_roundtrip, clean_lossless_file_is_quiet_and_exits_0)
 Test(cli_roundtrip, both_modes_adds_the_other_fixpoint)
 {
     cli_result r = cli_run("roundtrip", "--lossless", "--both-modes",
-                           WILD "vmxmanager__defaults.vmx");
+                           WILD "follenbest__Windows_10_x64.vmx");
 
-    /* clean in lossless mode, but libvirt's XML of it has no <name> */
+    /* clean in lossless mode, but libvirt's writer drops the <genid> */
     cr_assert_eq(r.status, 1, "%s%s", r.out, r.errout);
-    cr_assert_str_eq(r.out, WILD "vmxmanager__defaults.vmx: default mode: vmx -> xml -> "
-                                 "vmx: missing domain name [/domain/name]\n");
+    cr_assert_str_eq(r.out, WILD "follenbest__Windows_10_x64.vmx: not a fixpoint in default "
+                                 "mode: line 4 lost: '  <genid>fd748306-e580-ec77-8ea2-"
+                                 "51c0bf4d7316</genid>'\n");
     cli_result_dispose(&r);
     /* a SATA disk and a generation ID: clean in both modes */
     r = cli_run("roundtrip", "--lossless", "--both-modes",
@@ -855,6 +852,38 @@ Test(cli_roundtrip, fixpoint_findings_name_mode_and_line)
                      "<stdin>: not a fixpoint in default mode: line 21 changed: "
                      "'    <controller type='scsi' index='0'/>' -> "
                      "'    <controller type='scsi' index='0' model='buslogic'/>'\n");
+    cli_result_dispose(&r);
+}
+
+/* a SATA disk: the default mode writes it back (libvirt's writer refuses
+ * it), --strict converts as libvirt does and reports the refusal */
+Test(cli_roundtrip, strict_shows_where_libvirt_cannot_convert_back)
+{
+    static const char sata_xml[] =
+        "<domain type='vmware'>\n  <name>t</name>\n"
+        "  <uuid>00000000-0000-0000-0000-000000000000</uuid>\n"
+        "  <memory unit='KiB'>524288</memory>\n"
+        "  <currentMemory unit='KiB'>524288</currentMemory>\n"
+        "  <vcpu placement='static'>1</vcpu>\n"
+        "  <os>\n    <type arch='i686'>hvm</type>\n  </os>\n  <clock offset='utc'/>\n"
+        "  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>restart</on_reboot>\n"
+        "  <on_crash>destroy</on_crash>\n  <devices>\n"
+        "    <disk type='file' device='disk'>\n"
+        "      <source file='[datastore] directory/a.vmdk'/>\n"
+        "      <target dev='sda' bus='sata'/>\n"
+        "      <address type='drive' controller='0' bus='0' target='0' unit='0'/>\n"
+        "    </disk>\n    <controller type='sata' index='0'/>\n    <video>\n"
+        "      <model type='vmvga' vram='4096' primary='yes'/>\n    </video>\n"
+        "  </devices>\n</domain>\n";
+    cli_result r = cli_run_stdin(sata_xml, "roundtrip", "-f", "xml", "-");
+
+    cr_assert_eq(r.status, 0, "%s%s", r.out, r.errout);
+    cr_assert_str_eq(r.out, "");
+    cli_result_dispose(&r);
+    r = cli_run_stdin(sata_xml, "roundtrip", "--strict", "-f", "xml", "-");
+    cr_assert_eq(r.status, 1, "%s%s", r.out, r.errout);
+    cr_assert_str_eq(r.out, "<stdin>: default mode: xml -> vmx: unsupported bus type 'sata' "
+                            "for disk 'sda' [devices/disk/target]\n");
     cli_result_dispose(&r);
 }
 

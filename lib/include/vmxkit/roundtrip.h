@@ -96,7 +96,9 @@ typedef struct vmx_roundtrip_options {
     unsigned int version; /**< VMX_ROUNDTRIP_OPTIONS_VERSION */
     /** VMX_CONVERT_LOSSLESS: convert in lossless mode; otherwise in the
      *  default, libvirt-compatible mode, which shows what libvirt's
-     *  conversion loses. VMX_ROUNDTRIP_BOTH_MODES: see above. */
+     *  conversion loses. VMX_ROUNDTRIP_BOTH_MODES: see above.
+     *  VMX_CONVERT_STRICT: the default-mode conversions refuse what libvirt
+     *  refuses, so a step libvirt cannot take is a finding. */
     unsigned int flags;
     /** virtualHW.version of the intermediate VMX of an XML input (0: 4, or
      *  what the XML's vmxkit metadata holds). VMX inputs use their own. */
