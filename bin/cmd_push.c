@@ -21,7 +21,10 @@ static void push_usage(FILE *f)
         "  --folder PATH    VM folder below the datacenter's (e.g. prod/web)\n"
         "  --name NAME      VM name (default: displayName; one FILE only)\n"
         "  --power-on       power the VMs on afterwards\n"
-        "  --dry-run        print the plan (create / update KEYS / unchanged) only\n\n");
+        "  --dry-run        print the plan (create / update KEYS / unchanged) only\n\n"
+        "Device keys (ethernetN.*, scsiN:N.*, ...) and other keys a host ignores in\n"
+        "extraConfig are written into the VM's .vmx, which the host then reloads:\n"
+        "the VM must be powered off (\"update NAME (reload): KEYS\").\n\n");
     fputs(cli_sync_options_help, f);
 }
 
@@ -63,8 +66,8 @@ static void print_result(const vmx_sync_push_result *r, bool dry_run)
                    "again\n",
                    r->name, r->changed_keys);
         else
-            printf("%s %s: %s\n", dry_run ? "update" : "updated", r->name,
-                   r->changed_keys);
+            printf("%s %s%s: %s\n", dry_run ? "update" : "updated", r->name,
+                   r->reloaded ? " (reload)" : "", r->changed_keys);
         break;
     case VMX_SYNC_UNCHANGED:
         printf("unchanged %s\n", r->name);

@@ -264,6 +264,7 @@ Test(sync, push_uploads_registers_and_reads_back_byte_for_byte)
 
 Test(sync, push_reconfigures_only_changed_keys_then_is_idempotent)
 {
+    /* no device key: ReconfigVM_Task alone (typed field + extraConfig) */
     static const char v2[] = ".encoding = \"UTF-8\"\n"
                              "config.version = \"8\"\n"
                              "virtualHW.version = \"14\"\n"
@@ -271,7 +272,7 @@ Test(sync, push_reconfigures_only_changed_keys_then_is_idempotent)
                              "memsize = \"1024\"\n"
                              "numvcpus = \"1\"\n"
                              "guestOS = \"otherlinux-64\"\n"
-                             "tools.syncTime = \"TRUE\"\n";
+                             "guestinfo.role = \"frontend\"\n";
     vmx_error err = VMX_ERROR_INIT;
     cli_result r;
     char *back;
@@ -284,7 +285,7 @@ Test(sync, push_reconfigures_only_changed_keys_then_is_idempotent)
 
     r = cli_run("push", vpx_uri(NULL), "--dry-run", write_file("web2.vmx", v2));
     cr_assert_eq(r.status, 0, "%s", r.errout);
-    cr_assert_str_eq(r.out, "update web: memsize,tools.syncTime\n");
+    cr_assert_str_eq(r.out, "update web: memsize,guestinfo.role\n");
     cli_result_dispose(&r);
     back = download(vpx_uri(NULL), "[LocalDS_0] web/web.vmx", &rc, &err);
     cr_assert_str_eq(back, web_vmx, "dry-run changed the file");
@@ -292,18 +293,182 @@ Test(sync, push_reconfigures_only_changed_keys_then_is_idempotent)
 
     r = cli_run("push", vpx_uri(NULL), write_file("web2.vmx", v2));
     cr_assert_eq(r.status, 0, "%s", r.errout);
-    cr_assert_str_eq(r.out, "updated web: memsize,tools.syncTime\n");
+    cr_assert_str_eq(r.out, "updated web: memsize,guestinfo.role\n");
     cli_result_dispose(&r);
     back = download(vpx_uri(NULL), "[LocalDS_0] web/web.vmx", &rc, &err);
     cr_assert_eq(rc, 0, "%s", err.message);
     cr_assert(strstr(back, "memsize = \"1024\""), "%s", back);
-    cr_assert(strstr(back, "tools.syncTime = \"TRUE\""), "%s", back);
+    cr_assert(strstr(back, "guestinfo.role = \"frontend\""), "%s", back);
     free(back);
+    /* the test server writes extraConfig into the file: not a reload */
+    cr_assert_eq(vcsim_log_count(&srv, "reload "), 0);
+    cr_assert_eq(vcsim_log_count(&srv, "ignored extraConfig "), 0);
 
     r = cli_run("push", vpx_uri(NULL), write_file("web2.vmx", v2));
     cr_assert_eq(r.status, 0, "%s", r.errout);
     cr_assert_str_eq(r.out, "unchanged web\n");
     cli_result_dispose(&r);
+}
+
+/* A VM as a host keeps it: what was pushed plus keys only the host has (a
+ * BIOS uuid, a generated MAC). */
+static const char host_web_vmx[] =
+    ".encoding = \"UTF-8\"\n"
+    "config.version = \"8\"\n"
+    "virtualHW.version = \"14\"\n"
+    "displayName = \"web\"\n"
+    "memsize = \"512\"\n"
+    "numvcpus = \"1\"\n"
+    "guestOS = \"otherlinux-64\"\n"
+    "uuid.bios = \"56 4d 12 34 56 78 9a bc-de f0 12 34 56 78 9a bc\"\n"
+    "# added by the host\n"
+    "ethernet0.present = \"TRUE\"\n"
+    "ethernet0.virtualDev = \"e1000\"\n"
+    "ethernet0.addressType = \"generated\"\n"
+    "ethernet0.generatedAddress = \"00:0c:29:78:9a:bc\"\n";
+
+/* The definition: a NIC model and a SCSI controller change (device keys), a
+ * typed field and an extraConfig key; no uuid, no MAC. */
+static const char device_web_vmx[] = ".encoding = \"UTF-8\"\n"
+                                     "config.version = \"8\"\n"
+                                     "virtualHW.version = \"14\"\n"
+                                     "displayName = \"web\"\n"
+                                     "memsize = \"1024\"\n"
+                                     "numvcpus = \"1\"\n"
+                                     "guestOS = \"otherlinux-64\"\n"
+                                     "ethernet0.present = \"TRUE\"\n"
+                                     "ETHERNET0.virtualDev = \"vmxnet3\"\n"
+                                     "scsi0.present = \"TRUE\"\n"
+                                     "scsi0.virtualDev = \"pvscsi\"\n"
+                                     "guestinfo.role = \"frontend\"\n";
+
+static const char device_keys[] =
+    "memsize,ETHERNET0.virtualDev,scsi0.present,scsi0.virtualDev,guestinfo.role";
+
+static char *read_back_web(void)
+{
+    vmx_error err = VMX_ERROR_INIT;
+    char *back;
+    int rc;
+
+    back = download(vpx_uri(NULL), "[LocalDS_0] web/web.vmx", &rc, &err);
+    cr_assert_eq(rc, 0, "%s", err.message);
+    return back;
+}
+
+Test(sync, device_change_on_powered_off_vm_merges_the_file_and_reloads)
+{
+    /* the host's file with the definition's values, its own keys kept */
+    static const char merged[] =
+        ".encoding = \"UTF-8\"\n"
+        "config.version = \"8\"\n"
+        "virtualHW.version = \"14\"\n"
+        "displayName = \"web\"\n"
+        "memsize = \"1024\"\n"
+        "numvcpus = \"1\"\n"
+        "guestOS = \"otherlinux-64\"\n"
+        "uuid.bios = \"56 4d 12 34 56 78 9a bc-de f0 12 34 56 78 9a bc\"\n"
+        "# added by the host\n"
+        "ethernet0.present = \"TRUE\"\n"
+        "ethernet0.virtualDev = \"vmxnet3\"\n"
+        "ethernet0.addressType = \"generated\"\n"
+        "ethernet0.generatedAddress = \"00:0c:29:78:9a:bc\"\n"
+        "scsi0.present = \"TRUE\"\n"
+        "scsi0.virtualDev = \"pvscsi\"\n"
+        "guestinfo.role = \"frontend\"\n";
+    char want[256], *back;
+    cli_result r;
+
+    start(NULL);
+    r = cli_run("push", vpx_uri(NULL), write_file("web.vmx", host_web_vmx));
+    cr_assert_eq(r.status, 0, "%s", r.errout);
+    cli_result_dispose(&r);
+
+    r = cli_run("push", vpx_uri(NULL), write_file("web2.vmx", device_web_vmx));
+    cr_assert_eq(r.status, 0, "%s", r.errout);
+    snprintf(want, sizeof(want), "updated web (reload): %s\n", device_keys);
+    cr_assert_str_eq(r.out, want);
+    cli_result_dispose(&r);
+    back = read_back_web();
+    cr_assert_str_eq(back, merged);
+    free(back);
+    /* the host re-read the uploaded file (memsize is the new one), once, and
+     * no device key went through extraConfig, where a host ignores it */
+    cr_assert_eq(vcsim_log_count(&srv, "reload web numvcpus=1 memsize=1024\n"), 1);
+    cr_assert_eq(vcsim_log_count(&srv, "reload "), 1);
+    cr_assert_eq(vcsim_log_count(&srv, "ignored extraConfig "), 0);
+
+    r = cli_run("push", vpx_uri(NULL), write_file("web2.vmx", device_web_vmx));
+    cr_assert_eq(r.status, 0, "%s", r.errout);
+    cr_assert_str_eq(r.out, "unchanged web\n");
+    cli_result_dispose(&r);
+    cr_assert_eq(vcsim_log_count(&srv, "reload "), 1);
+}
+
+Test(sync, device_change_on_powered_on_vm_is_refused_and_changes_nothing)
+{
+    const char *flags[] = {"-noquestion", NULL};
+    char *back;
+    cli_result r;
+
+    start(flags);
+    r = cli_run("push", vpx_uri(NULL), "--power-on", write_file("web.vmx", host_web_vmx));
+    cr_assert_eq(r.status, 0, "%s", r.errout);
+    cr_assert(strstr(r.out, "powered on web\n"), "%s", r.out);
+    cli_result_dispose(&r);
+
+    r = cli_run("push", vpx_uri(NULL), write_file("web2.vmx", device_web_vmx));
+    cr_assert_eq(r.status, 1);
+    cr_assert_str_eq(r.out, "");
+    cr_assert(strstr(r.errout, "'web' is poweredOn: ETHERNET0.virtualDev,scsi0.present,"
+                               "scsi0.virtualDev change only in the .vmx file of a "
+                               "powered-off VM"),
+              "%s", r.errout);
+    cr_assert(strstr(r.errout, "power it off and push again (nothing was changed)"), "%s",
+              r.errout);
+    cli_result_dispose(&r);
+    /* the dry run says the same */
+    r = cli_run("push", vpx_uri(NULL), "--dry-run",
+                write_file("web2.vmx", device_web_vmx));
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.errout, "'web' is poweredOn: ETHERNET0.virtualDev"), "%s",
+              r.errout);
+    cli_result_dispose(&r);
+    back = read_back_web();
+    cr_assert_str_eq(back, host_web_vmx, "the refused push changed the file");
+    free(back);
+    cr_assert_eq(vcsim_log_count(&srv, "reload "), 0);
+
+    /* powered off, the same push goes through */
+    r = cli_run("power", "off", vpx_uri(NULL), "web");
+    cr_assert_eq(r.status, 0, "%s", r.errout);
+    cli_result_dispose(&r);
+    r = cli_run("push", vpx_uri(NULL), write_file("web2.vmx", device_web_vmx));
+    cr_assert_eq(r.status, 0, "%s", r.errout);
+    cr_assert(strstr(r.out, "updated web (reload): "), "%s", r.out);
+    cli_result_dispose(&r);
+    cr_assert_eq(vcsim_log_count(&srv, "reload "), 1);
+}
+
+Test(sync, dry_run_plans_a_reload_and_changes_nothing)
+{
+    char want[256], *back;
+    cli_result r;
+
+    start(NULL);
+    r = cli_run("push", vpx_uri(NULL), write_file("web.vmx", host_web_vmx));
+    cr_assert_eq(r.status, 0, "%s", r.errout);
+    cli_result_dispose(&r);
+    r = cli_run("push", vpx_uri(NULL), "--dry-run",
+                write_file("web2.vmx", device_web_vmx));
+    cr_assert_eq(r.status, 0, "%s", r.errout);
+    snprintf(want, sizeof(want), "update web (reload): %s\n", device_keys);
+    cr_assert_str_eq(r.out, want);
+    cli_result_dispose(&r);
+    back = read_back_web();
+    cr_assert_str_eq(back, host_web_vmx, "the dry run changed the file");
+    free(back);
+    cr_assert_eq(vcsim_log_count(&srv, "reload "), 0);
 }
 
 Test(sync, dry_run_creates_nothing)

@@ -380,6 +380,116 @@ Test(sync_vmx, unterminated_quote_has_a_line)
     cr_assert_str_eq(err.message, "unterminated quoted value");
 }
 
+Test(sync_vmx, keys_a_host_takes_only_from_the_file)
+{
+    static const char *const file_only[] = {"ethernet0.virtualDev",
+                                            "ETHERNET12.present",
+                                            "ethernet0",
+                                            "scsi0.present",
+                                            "scsi0:1.fileName",
+                                            "ide1:0.deviceType",
+                                            "sata0:0.present",
+                                            "nvme0:0.fileName",
+                                            "floppy0.present",
+                                            "serial0.fileType",
+                                            "parallel0.present",
+                                            "pciBridge4.functions",
+                                            "vmci0.present",
+                                            "hpet0.present",
+                                            "usb.present",
+                                            "usb:0.deviceType",
+                                            "usb_xhci.present",
+                                            "usb_xhci:4.present",
+                                            "ehci.present",
+                                            "ehci:0.deviceType",
+                                            "sound.present",
+                                            "svga.vramSize",
+                                            "virtualHW.productCompatibility",
+                                            "virtualHW.version",
+                                            "uuid.bios",
+                                            "vc.uuid",
+                                            "firmware",
+                                            "tools.syncTime",
+                                            "cpuid.coresPerSocket",
+                                            "sched.mem.min",
+                                            "powerType.powerOff",
+                                            "vhv.enable"};
+    static const char *const extra_config[] = {"guestinfo.role",
+                                               "memsize",
+                                               "numvcpus",
+                                               "displayName",
+                                               "annotation",
+                                               "ethernet.present",
+                                               "ethernetX.present",
+                                               "scsi.present",
+                                               "usb0.present",
+                                               "soundcard.present",
+                                               "svga2.present",
+                                               "tools.remindInstall",
+                                               "sched",
+                                               "isolation.tools.copy.disable",
+                                               "uuid.action",
+                                               "nvramx",
+                                               "ethernet0x.present"};
+    size_t i;
+
+    for (i = 0; i < sizeof(file_only) / sizeof(file_only[0]); i++)
+        cr_assert(vmx__kv_needs_reload(file_only[i]), "%s", file_only[i]);
+    for (i = 0; i < sizeof(extra_config) / sizeof(extra_config[0]); i++)
+        cr_assert_not(vmx__kv_needs_reload(extra_config[i]), "%s", extra_config[i]);
+}
+
+static bool skip_encoding(const char *key)
+{
+    return strcmp(key, ".encoding") == 0;
+}
+
+/* Merge @want into @host and return the result (caller frees). */
+static char *merge(const char *host, const char *want)
+{
+    vmx__kvlist l;
+    vmx_buf b = VMX_BUF_INIT;
+    char *out;
+
+    cr_assert_eq(vmx__kv_parse(&l, want, strlen(want), "want.vmx", NULL), 0);
+    cr_assert_eq(vmx__kv_merge(&b, host, strlen(host), &l, skip_encoding, NULL), 0);
+    vmx__kv_dispose(&l);
+    out = strdup(b.ptr ? b.ptr : "");
+    vmx_buf_dispose(&b);
+    return out;
+}
+
+Test(sync_vmx, merge_replaces_values_keeps_host_keys_and_appends_new_ones)
+{
+    static const struct {
+        const char *host, *want, *merged;
+    } cases[] = {
+        /* host-only keys and comments stay, the host's spelling of a key */
+        {".encoding = \"UTF-8\"\n# c\nuuid.bios = \"56 4d\"\n  Ethernet0.virtualDev = "
+         "\"e1000\" # old\nmemsize = \"512\"\n",
+         ".encoding = \"windows-1252\"\nethernet0.virtualDev = \"vmxnet3\"\n"
+         "scsi0.present = \"TRUE\"\nmemsize = \"512\"\n",
+         ".encoding = \"UTF-8\"\n# c\nuuid.bios = \"56 4d\"\n  Ethernet0.virtualDev = "
+         "\"vmxnet3\"\nmemsize = \"512\"\nscsi0.present = \"TRUE\"\n"},
+        /* CRLF kept, appended lines too; a duplicate key replaced twice */
+        {"a = \"1\"\r\nb = \"2\"\r\na = \"3\"\r\n", "a = \"9\"\nc = \"x|0Ay\"\n",
+         "a = \"9\"\r\nb = \"2\"\r\na = \"9\"\r\nc = \"x|0Ay\"\r\n"},
+        /* no final newline; an unquoted value with a quote */
+        {"a = \"1\"\nb = \"2\"", "b = 3\"4\nd = \"\"\n",
+         "a = \"1\"\nb = \"3|224\"\nd = \"\"\n"},
+        /* an empty host file */
+        {"", "a = \"1\"\n", "a = \"1\"\n"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *got = merge(cases[i].host, cases[i].want);
+
+        cr_assert_str_eq(got, cases[i].merged, "case %zu", i);
+        free(got);
+    }
+}
+
 Test(sync_http, url_escape_for_folder_paths)
 {
     vmx_buf b = VMX_BUF_INIT;
@@ -618,20 +728,65 @@ static int entry_parse_and_choose(char **out, const void *ctx, vmx_error *err)
     return 0;
 }
 
+/* 100,000 keys (the parser's cap) on both sides: the key index keeps the
+ * parse, the lookups and the merge linear; a scan per key took minutes
+ * (the timeout is a hang guard, not a speed check) */
+Test(sync_vmx, many_keys_stay_linear, .timeout = 60)
+{
+    const size_t n = 100000;
+    vmx_buf text = VMX_BUF_INIT, merged = VMX_BUF_INIT;
+    vmx_error err = VMX_ERROR_INIT;
+    vmx__kvlist l;
+    char key[32];
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        vmx_buf_printf(&text, "k%zu.x = \"%zu\"\n", i, i);
+    cr_assert_not(text.failed);
+    cr_assert_eq(vmx__kv_parse(&l, text.ptr, text.len, "big.vmx", &err), 0, "%s",
+                 err.message);
+    cr_assert_eq(l.n, n);
+    for (i = 0; i < n; i += 997) {
+        snprintf(key, sizeof(key), "K%zu.X", i);
+        cr_assert_not_null(vmx__kv_get(&l, key), "%s", key);
+        cr_assert_eq(strtoul(vmx__kv_get(&l, key), NULL, 10), i);
+    }
+    cr_assert_null(vmx__kv_get(&l, "k100000.x"));
+    /* the host holds every key with another value: each is replaced */
+    for (i = 0; i < text.len; i++)
+        if (text.ptr[i] == '"' && text.ptr[i + 1] != '\n')
+            text.ptr[i + 1] = text.ptr[i + 1] == '9' ? '8' : '9';
+    cr_assert_eq(vmx__kv_merge(&merged, text.ptr, text.len, &l, NULL, &err), 0, "%s",
+                 err.message);
+    cr_assert_eq(merged.len, text.len);
+    cr_assert_not_null(strstr(merged.ptr, "k99999.x = \"99999\"\n"));
+    vmx__kv_dispose(&l);
+    vmx_buf_dispose(&text);
+    vmx_buf_dispose(&merged);
+}
+
 static int entry_kv(char **out, const void *ctx, vmx_error *err)
 {
     static const char vmx[] = ".encoding = \"UTF-8\"\n# c\nA = \"1\"\nb.c = \"x|22y\"\n"
                               "a = \"2\"\nethernet0.present = \"TRUE\"\n";
+    static const char host[] = "a = \"0\"\r\nuuid.bios = \"56\"\r\n";
     vmx__kvlist l;
-    char buf[256];
+    vmx_buf m = VMX_BUF_INIT;
+    char buf[512];
     int rc;
 
     (void)ctx;
     if ((rc = vmx__kv_parse(&l, vmx, strlen(vmx), "x.vmx", err)) < 0)
         return rc;
-    snprintf(buf, sizeof(buf), "%zu %s %s", l.n, vmx__kv_get(&l, "a"),
-             vmx__kv_get(&l, "B.C"));
+    if ((rc = vmx__kv_merge(&m, host, strlen(host), &l, NULL, err)) < 0) {
+        vmx__kv_dispose(&l);
+        vmx_buf_dispose(&m);
+        return rc;
+    }
+    snprintf(buf, sizeof(buf), "%zu %s %s|%s", l.n, vmx__kv_get(&l, "a"),
+             vmx__kv_get(&l, "B.C"), m.ptr);
     vmx__kv_dispose(&l);
+    vmx_buf_dispose(&m);
     *out = xstrdup(buf);
     return 0;
 }
@@ -665,19 +820,32 @@ static const char alloc_web_vmx[] = ".encoding = \"UTF-8\"\n"
 static const char alloc_vm0_vmx[] = "displayName = \"DC0_H0_VM0\"\n"
                                     "memsize = \"4096\"\n"
                                     "annotation = \"a|0ab\"\n"
-                                    "tools.syncTime = \"TRUE\"\n";
+                                    "guestinfo.role = \"db\"\n";
+/* Two definitions of DC0_H0_VM1 (powered off first) that differ in a device
+ * key: pushing one then the other merges, uploads and reloads each time. */
+static const char alloc_vm1_a_vmx[] = "displayName = \"DC0_H0_VM1\"\n"
+                                      "numvcpus = \"2\"\n"
+                                      "ethernet0.virtualDev = \"e1000e\"\n"
+                                      "guestinfo.role = \"db\"\n";
+static const char alloc_vm1_b_vmx[] = "displayName = \"DC0_H0_VM1\"\n"
+                                      "numvcpus = \"2\"\n"
+                                      "ethernet0.virtualDev = \"vmxnet3\"\n"
+                                      "guestinfo.role = \"db\"\n";
 
 /* Connect, ask the default hardware version, plan a new VM and an update
- * of an existing one (read back over /folder), power on a VM that is on
- * (the task fails with InvalidPowerState), log out. */
+ * of an existing one (read back over /folder), update a powered-off VM's
+ * devices twice (merge, upload, Reload, ReconfigVM_Task), power on a VM
+ * that is on (the task fails with InvalidPowerState), log out. */
 static int entry_session(char **out, const void *ctx, vmx_error *err)
 {
     vmx_sync_options o = VMX_SYNC_OPTIONS_INIT;
     vmx_sync_push_options po = VMX_SYNC_PUSH_OPTIONS_INIT;
-    vmx_sync_push_result r1 = VMX_SYNC_PUSH_RESULT_INIT, r2 = VMX_SYNC_PUSH_RESULT_INIT;
+    vmx_sync_push_options rpo = VMX_SYNC_PUSH_OPTIONS_INIT;
+    vmx_sync_push_result r1 = VMX_SYNC_PUSH_RESULT_INIT, r2 = VMX_SYNC_PUSH_RESULT_INIT,
+                         r3 = VMX_SYNC_PUSH_RESULT_INIT, r4 = VMX_SYNC_PUSH_RESULT_INIT;
     vmx_error perr = VMX_ERROR_INIT;
     vmx_sync_session *s = NULL;
-    char buf[2048];
+    char buf[4096], *vm1 = NULL;
     int rc, prc, hw = 0;
 
     o.password = "secret";
@@ -691,19 +859,29 @@ static int entry_session(char **out, const void *ctx, vmx_error *err)
         (rc = vmx_sync_push(&r2, s, alloc_vm0_vmx, strlen(alloc_vm0_vmx), "vm0.vmx", &po,
                             err)) < 0)
         goto out;
+    /* the reload path: each call ends with the VM at definition b */
+    if ((rc = vmx_sync_push(&r3, s, alloc_vm1_a_vmx, strlen(alloc_vm1_a_vmx), "a.vmx",
+                            &rpo, err)) < 0 ||
+        (rc = vmx_sync_push(&r4, s, alloc_vm1_b_vmx, strlen(alloc_vm1_b_vmx), "b.vmx",
+                            &rpo, err)) < 0 ||
+        (rc = vmx_sync_download(&vm1, NULL, s, r4.datastore_path, err)) < 0)
+        goto out;
     prc = vmx_sync_power(s, "DC0_H0_VM0", VMX_SYNC_POWER_ON, NULL, &perr);
     if (prc == VMX_ENOMEM) {
         rc = prc;
         *err = perr;
         goto out;
     }
-    snprintf(buf, sizeof(buf), "hw %d; %d %s %s; %d %s %s %s; power %d %s", hw, r1.action,
-             r1.name, r1.datastore_path, r2.action, r2.name, r2.datastore_path,
-             r2.changed_keys, prc, perr.message);
+    snprintf(buf, sizeof(buf), "hw %d; %d %s %s; %d %s %s %s; power %d %s; vm1 %d %s", hw,
+             r1.action, r1.name, r1.datastore_path, r2.action, r2.name, r2.datastore_path,
+             r2.changed_keys, prc, perr.message, r4.reloaded, vm1);
     *out = xstrdup(buf);
 out:
     vmx_sync_push_result_dispose(&r1);
     vmx_sync_push_result_dispose(&r2);
+    vmx_sync_push_result_dispose(&r3);
+    vmx_sync_push_result_dispose(&r4);
+    free(vm1);
     vmx_sync_session_free(s);
     return rc;
 }
@@ -727,6 +905,27 @@ Test(sync_alloc, whole_session_against_the_test_server, .fini = alloc_fini,
     snprintf(uri, sizeof(uri), "vpx://root@127.0.0.1:%d/DC0/DC0_C0?thumbprint=%s",
              alloc_srv.port, alloc_srv.sha256);
     cr_assert_eq(vmx_sync_global_init(), 0);
+    {
+        vmx_sync_options o = VMX_SYNC_OPTIONS_INIT;
+        vmx_sync_session *s = NULL;
+        vmx_error err = VMX_ERROR_INIT;
+
+        o.password = "secret";
+        cr_assert_eq(vmx_sync_connect(&s, uri, &o, &err), 0, "%s", err.message);
+        cr_assert_eq(vmx_sync_power(s, "DC0_H0_VM1", VMX_SYNC_POWER_OFF, NULL, &err), 0,
+                     "%s", err.message);
+        vmx_sync_session_free(s);
+    }
+    {
+        /* the undisturbed session reaches the reload path */
+        vmx_error err = VMX_ERROR_INIT;
+        char *got = NULL;
+
+        cr_assert_eq(entry_session(&got, uri, &err), 0, "%s", err.message);
+        cr_assert(strstr(got, "; vm1 1 "), "%s", got);
+        cr_assert(strstr(got, "ethernet0.virtualDev = \"vmxnet3\"\n"), "%s", got);
+        free(got);
+    }
     /* the sync module's allocations */
     n = fail_each_allocation("session", vmx__alloc_fail_after, entry_session, uri);
     cr_assert_gt(n, 50, "only %ld allocations failed", n);

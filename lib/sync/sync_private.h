@@ -215,11 +215,28 @@ typedef struct vmx__kv {
 } vmx__kv;
 typedef struct vmx__kvlist {
     vmx__kv *items;
-    size_t n;
+    size_t n, cap;
+    /* open-addressing index over the keys (ASCII case ignored): item
+     * number + 1, 0 for a free slot; nslots is a power of two */
+    size_t *slots;
+    size_t nslots;
 } vmx__kvlist;
 VMX_INTERNAL int vmx__kv_parse(vmx__kvlist *out, const char *buf, size_t len,
                                const char *source, vmx_error *err);
 VMX_INTERNAL const char *vmx__kv_get(const vmx__kvlist *l, const char *key);
 VMX_INTERNAL void vmx__kv_dispose(vmx__kvlist *l);
+/* Whether a host takes @key only from the .vmx file: a device key
+ * (ethernetN.*, scsiN*, ideN:N.*, sataN*, nvmeN*, floppyN.*, serialN.*,
+ * parallelN.*, pciBridgeN.*, vmciN.*, hpetN.*, usb*, ehci*, sound.*, svga.*,
+ * virtualHW.*) or a key another VirtualMachineConfigSpec field owns
+ * (doc/sync.md); extraConfig entries for these are ignored. */
+VMX_INTERNAL bool vmx__kv_needs_reload(const char *key);
+/* Append to @out the VMX @host with the keys of @want applied: the values of
+ * the keys it sets are replaced (the host's spelling of the key, its other
+ * lines byte for byte), the keys it lacks appended in @want's order; keys
+ * for which @skip (may be NULL) is true are left as the host has them. */
+VMX_INTERNAL int vmx__kv_merge(vmx_buf *out, const char *host, size_t len,
+                               const vmx__kvlist *want, bool (*skip)(const char *key),
+                               vmx_error *err);
 
 #endif

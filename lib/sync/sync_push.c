@@ -1,6 +1,7 @@
 /* vmx_sync_push: upload + RegisterVM_Task for a new VM, ReconfigVM_Task with
- * only the differing keys for an existing one, nothing when nothing differs;
- * and vmx_sync_download over /folder. */
+ * only the differing keys for an existing one (the merged file written back
+ * and Reload when keys a host ignores in extraConfig differ), nothing when
+ * nothing differs; and vmx_sync_download over /folder. */
 #include "config.h"
 #include "sync_private.h"
 
@@ -20,7 +21,7 @@ void vmx_sync_push_result_dispose(vmx_sync_push_result *r)
     vmx__free(r->changed_keys);
     r->name = r->datastore_path = r->changed_keys = NULL;
     r->action = VMX_SYNC_NONE;
-    r->powered_on = r->answered = false;
+    r->powered_on = r->answered = r->reloaded = false;
 }
 
 /* "[ds] dir/file" -> ds, "dir/file" */
@@ -171,9 +172,12 @@ static int unpipe(char **out, const char *raw, vmx_error *err)
 }
 
 /* VirtualMachineConfigSpec with the changed keys: the few with typed
- * fields go there, the rest into extraConfig (in the schema's order). */
-static int build_spec(vmx_buf *a, const vmx__kvlist *want, const vmx__kvlist *have,
-                      vmx_buf *changed, vmx_error *err)
+ * fields go there, the rest into extraConfig (in the schema's order).
+ * @typed gets a spec with the typed fields only, @reload the changed keys a
+ * host ignores in extraConfig (vmx__kv_needs_reload). */
+static int build_spec(vmx_buf *a, vmx_buf *typed_spec, const vmx__kvlist *want,
+                      const vmx__kvlist *have, vmx_buf *changed, vmx_buf *reload,
+                      vmx_error *err)
 {
     static const struct {
         const char *key, *field;
@@ -187,6 +191,7 @@ static int build_spec(vmx_buf *a, const vmx__kvlist *want, const vmx__kvlist *ha
     int rc = 0;
 
     vmx_buf_puts(a, "<spec>");
+    vmx_buf_puts(typed_spec, "<spec>");
     for (t = 0; t < VMX_ARRAY_SIZE(typed); t++) {
         const char *v = vmx__kv_get(want, typed[t].key),
                    *h = vmx__kv_get(have, typed[t].key);
@@ -207,6 +212,9 @@ static int build_spec(vmx_buf *a, const vmx__kvlist *want, const vmx__kvlist *ha
         vmx_buf_printf(a, "<%s>", typed[t].field);
         vmx__xml_put(a, plain);
         vmx_buf_printf(a, "</%s>", typed[t].field);
+        vmx_buf_printf(typed_spec, "<%s>", typed[t].field);
+        vmx__xml_put(typed_spec, plain);
+        vmx_buf_printf(typed_spec, "</%s>", typed[t].field);
         vmx_buf_printf(changed, "%s%s", changed->len ? "," : "", typed[t].key);
         vmx_free(plain);
     }
@@ -235,10 +243,13 @@ static int build_spec(vmx_buf *a, const vmx__kvlist *want, const vmx__kvlist *ha
         vmx__xml_put(a, plain);
         vmx_buf_puts(a, "</value></extraConfig>");
         vmx_buf_printf(changed, "%s%s", changed->len ? "," : "", k);
+        if (vmx__kv_needs_reload(k))
+            vmx_buf_printf(reload, "%s%s", reload->len ? "," : "", k);
         vmx_free(plain);
     }
     vmx_buf_puts(a, "</spec>");
-    return a->failed || changed->failed
+    vmx_buf_puts(typed_spec, "</spec>");
+    return a->failed || typed_spec->failed || changed->failed || reload->failed
                ? vmx_error_set(err, VMX_ENOMEM, NULL, 0, NULL, "out of memory")
                : 0;
 }
@@ -310,6 +321,65 @@ out:
     return rc;
 }
 
+/* runtime.powerState of @vm ("poweredOff", "poweredOn", "suspended"). */
+static int power_state(char *out, size_t size, vmx_sync_session *s, const vmx__moref *vm,
+                       vmx_error *err)
+{
+    const char *props[] = {"runtime.powerState", NULL};
+    xmlDoc *doc = NULL;
+    xmlNode *objects = NULL;
+    int rc;
+
+    if ((rc = vmx__props_get(s, vm, props, &doc, &objects, err)) < 0)
+        return rc;
+    snprintf(out, size, "%s",
+             vmx__xml_text(vmx__props_val(objects, "runtime.powerState")));
+    xmlFreeDoc(doc);
+    return 0;
+}
+
+/* An update with keys a host takes only from the file: the host's VMX with
+ * the definition's keys applied goes back over /folder, Reload makes the
+ * host read it again, then the typed fields go through ReconfigVM_Task as
+ * in any update (the VM's name is the inventory's, which a reload of the
+ * file does not rename; the others are written again with the same value). */
+static int reload_vm(vmx_sync_session *s, const vmx__placement *pl, const vmx__moref *vm,
+                     const char *name, const char *dspath, const char *remote,
+                     size_t remote_len, const vmx__kvlist *want, const char *typed_spec,
+                     vmx_error *err)
+{
+    vmx_buf merged = VMX_BUF_INIT, resp = VMX_BUF_INIT, what = VMX_BUF_INIT;
+    vmx_error rerr = VMX_ERROR_INIT;
+    xmlDoc *doc = NULL;
+    xmlNode *r = NULL;
+    int rc;
+
+    if ((rc = vmx__kv_merge(&merged, remote, remote_len, want, skip_key, err)) < 0 ||
+        (rc = folder_transfer(s, "PUT", pl->dc_path, dspath, merged.ptr, merged.len,
+                              &resp, err)) < 0)
+        goto out;
+    if ((rc = vmx__soap_call(s, "Reload", vm, "", &doc, &r, &rerr)) < 0) {
+        rc = vmx_error_set(err, rc, NULL, 0, rerr.key,
+                           "reload of '%s': %s (after the upload: %s holds the new "
+                           "definition, which the host has not read yet)",
+                           name, rerr.message, dspath);
+        goto out;
+    }
+    if (strcmp(typed_spec, "<spec></spec>") != 0) {
+        vmx_buf_printf(&what, "reconfigure '%s'", name);
+        if (what.failed)
+            rc = vmx_error_set(err, VMX_ENOMEM, NULL, 0, NULL, "out of memory");
+        else
+            rc = run_task(s, "ReconfigVM_Task", vm, typed_spec, vm, name, what.ptr, err);
+    }
+out:
+    xmlFreeDoc(doc);
+    vmx_buf_dispose(&merged);
+    vmx_buf_dispose(&resp);
+    vmx_buf_dispose(&what);
+    return rc;
+}
+
 static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -325,7 +395,7 @@ int vmx_sync_push(vmx_sync_push_result *out, vmx_sync_session *s, const char *vm
     const vmx__placement *pl;
     vmx__kvlist want = {0}, have = {0};
     vmx_buf path = VMX_BUF_INIT, a = VMX_BUF_INIT, changed = VMX_BUF_INIT,
-            what = VMX_BUF_INIT;
+            what = VMX_BUF_INIT, typed = VMX_BUF_INIT, reload = VMX_BUF_INIT;
     char *name = NULL, *ds = NULL, *dir = NULL, *remote_path = NULL, *remote = NULL;
     size_t remote_len = 0;
     vmx__moref vm, folder;
@@ -443,7 +513,7 @@ int vmx_sync_push(vmx_sync_push_result *out, vmx_sync_session *s, const char *vm
         }
         if ((rc = vmx__kv_parse(&have, remote, remote_len, out->datastore_path, err)) < 0)
             goto out;
-        if ((rc = build_spec(&a, &want, &have, &changed, err)) < 0)
+        if ((rc = build_spec(&a, &typed, &want, &have, &changed, &reload, err)) < 0)
             goto out;
         if (changed.len == 0) {
             out->action = VMX_SYNC_UNCHANGED;
@@ -453,8 +523,26 @@ int vmx_sync_push(vmx_sync_push_result *out, vmx_sync_session *s, const char *vm
                 rc = vmx_error_set(err, VMX_ENOMEM, NULL, 0, NULL, "out of memory");
                 goto out;
             }
-            if (opts->dry_run)
+            if (reload.len) {
+                /* a dry run says so too: the plan could not be carried out */
+                char state[32];
+
+                if ((rc = power_state(state, sizeof(state), s, &vm, err)) < 0)
+                    goto out;
+                if (strcmp(state, "poweredOff") != 0) {
+                    rc = vmx_error_set(
+                        err, VMX_EINVAL, NULL, 0, NULL,
+                        "'%s' is %s: %s change only in the .vmx file of a powered-off "
+                        "VM (a host ignores them in extraConfig); power it off and push "
+                        "again (nothing was changed)",
+                        name, state, reload.ptr);
+                    goto out;
+                }
+            }
+            if (opts->dry_run) {
+                out->reloaded = reload.len > 0;
                 goto out;
+            }
             if ((rc = vmx__task_precheck(s, &vm, name, err)) < 0)
                 goto out;
             if (rc == 1) {
@@ -463,14 +551,21 @@ int vmx_sync_push(vmx_sync_push_result *out, vmx_sync_session *s, const char *vm
                 rc = 0;
                 goto out;
             }
-            vmx_buf_printf(&what, "reconfigure '%s'", name);
-            if (what.failed) {
-                rc = vmx_error_set(err, VMX_ENOMEM, NULL, 0, NULL, "out of memory");
-                goto out;
+            if (reload.len) {
+                if ((rc = reload_vm(s, pl, &vm, name, out->datastore_path, remote,
+                                    remote_len, &want, typed.ptr, err)) < 0)
+                    goto out;
+                out->reloaded = true;
+            } else {
+                vmx_buf_printf(&what, "reconfigure '%s'", name);
+                if (what.failed) {
+                    rc = vmx_error_set(err, VMX_ENOMEM, NULL, 0, NULL, "out of memory");
+                    goto out;
+                }
+                if ((rc = run_task(s, "ReconfigVM_Task", &vm, a.ptr, &vm, name, what.ptr,
+                                   err)) < 0)
+                    goto out;
             }
-            if ((rc = run_task(s, "ReconfigVM_Task", &vm, a.ptr, &vm, name, what.ptr,
-                               err)) < 0)
-                goto out;
         }
     }
     if (opts->power_on && !opts->dry_run) {
@@ -498,6 +593,8 @@ out:
     vmx_buf_dispose(&a);
     vmx_buf_dispose(&changed);
     vmx_buf_dispose(&what);
+    vmx_buf_dispose(&typed);
+    vmx_buf_dispose(&reload);
     vmx__free(name);
     vmx__free(ds);
     vmx_free(dir);

@@ -122,11 +122,13 @@ typedef struct vmx_sync_push_result {
     char *changed_keys;     /**< UPDATE: the keys that differ, comma-separated */
     bool powered_on;        /**< the VM was powered on */
     bool answered;          /**< a pending question was answered instead of powering on */
+    bool reloaded; /**< UPDATE: the merged .vmx was written back and the VM reloaded */
 } vmx_sync_push_result;
 
 #define VMX_SYNC_PUSH_RESULT_INIT                                                        \
     {                                                                                    \
-        VMX_SYNC_PUSH_RESULT_VERSION, VMX_SYNC_NONE, NULL, NULL, NULL, false, false      \
+        VMX_SYNC_PUSH_RESULT_VERSION, VMX_SYNC_NONE, NULL, NULL, NULL, false, false,     \
+            false                                                                        \
     }
 
 /** Free what @p r holds and reset it; NULL is accepted. */
@@ -135,7 +137,12 @@ VMX_EXTERN void vmx_sync_push_result_dispose(vmx_sync_push_result *r);
 /**
  * Put one VMX definition on the host: upload it to the datastore and
  * register it when no VM of that name or path exists; otherwise reconfigure
- * the VM with only the keys that differ (nothing when none differ).
+ * the VM with only the keys that differ (nothing when none differ). When
+ * the differences include keys a host ignores in extraConfig (device keys
+ * and keys other ConfigSpec fields own, doc/sync.md), the VM must be powered
+ * off: the host's .vmx with the definition's keys applied is written back
+ * and the VM reloaded (VMX_EINVAL naming the keys, nothing changed, when it
+ * is not powered off; with dry_run too).
  *
  * @param out   filled with what was done; owned by the caller
  * @param vmx   VMX file contents (uploaded as they are for a new VM)

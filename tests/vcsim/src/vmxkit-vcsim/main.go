@@ -14,7 +14,11 @@
 //   - RegisterVM creates <name>.nvram and vmware.log beside the VMX first,
 //     as a real host does not require them but the simulator does;
 //   - ReconfigVM_Task writes the changed keys into the VMX file, as a real
-//     host does, so that a read over /folder shows them;
+//     host does, so that a read over /folder shows them; like a real host it
+//     silently ignores extraConfig entries for device keys and keys other
+//     ConfigSpec fields own (logged as "ignored extraConfig KEY");
+//   - Reload (VirtualMachine): re-reads numvcpus and memsize from the VMX
+//     file into the VM's config and logs "reload VM numvcpus=N memsize=M";
 //   - QueryConfigOptionDescriptor answers the list of virtual hardware
 //     versions as a real host does, with defaultConfigOption set on one
 //     (-defaulthw; the simulator sets it on none), or on none (-nodefaulthw,
@@ -345,6 +349,11 @@ func (e *ext) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case *types.ReconfigVM_Task:
 		if e.authenticated(cookie) {
 			e.writeReconfig(req)
+		}
+	case *types.Reload:
+		if e.authenticated(cookie) {
+			e.reload(w, req)
+			return
 		}
 	case *types.QueryConfigOptionDescriptor:
 		if e.authenticated(cookie) && e.configOptionDescriptors(w, req) {
@@ -876,6 +885,10 @@ func (e *ext) writeReconfig(req *types.ReconfigVM_Task) {
 	}
 	for _, o := range spec.ExtraConfig {
 		ov := o.GetOptionValue()
+		if hostOwnsKey(ov.Key) {
+			logEvent("ignored extraConfig %s", ov.Key)
+			continue
+		}
 		v := fmt.Sprint(ov.Value)
 		if ov.Value == nil || v == "" {
 			set[ov.Key] = nil
@@ -886,4 +899,90 @@ func (e *ext) writeReconfig(req *types.ReconfigVM_Task) {
 	if len(set) > 0 {
 		_ = vmxSet(file, set)
 	}
+}
+
+// hostOwnsKey reports whether a real host ignores @key in extraConfig: device
+// keys (set through deviceChange) and keys other ConfigSpec fields own.
+func hostOwnsKey(key string) bool {
+	k := strings.ToLower(key)
+	head := k
+	if i := strings.IndexAny(k, ".:"); i >= 0 {
+		head = k[:i]
+	}
+	for _, f := range []string{"ethernet", "scsi", "ide", "sata", "nvme", "floppy", "serial", "parallel", "pcibridge", "vmci", "hpet"} {
+		if strings.HasPrefix(head, f) && len(head) > len(f) && strings.Trim(head[len(f):], "0123456789") == "" {
+			return true
+		}
+	}
+	for _, f := range []string{"usb", "usb_xhci", "ehci", "sound", "svga", "virtualhw"} {
+		if head == f {
+			return true
+		}
+	}
+	for _, o := range []string{"uuid.bios", "uuid.location", "vc.uuid", "firmware", "mem.hotadd", "vcpu.hotadd",
+		"vcpu.hotremove", "tools.synctime", "tools.upgrade.policy", "vhv.enable", "vpmc.enable", "bios.bootdelay",
+		"bios.bootorder", "uefi.secureboot.enabled", "mks.enable3d"} {
+		if k == o {
+			return true
+		}
+	}
+	for _, p := range []string{"powertype.", "sched.", "cpuid."} {
+		if strings.HasPrefix(k, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// vmxGet returns the value of @key in the VMX file (the last one), or "".
+func vmxGet(file, key string) string {
+	data, err := ioutil.ReadFile(file)
+	if err != nil {
+		return ""
+	}
+	val := ""
+	for _, line := range strings.Split(string(data), "\n") {
+		if i := strings.Index(line, "="); i > 0 && strings.EqualFold(strings.TrimSpace(line[:i]), key) {
+			val = strings.Trim(strings.TrimSpace(line[i+1:]), "\"")
+		}
+	}
+	return val
+}
+
+// reload answers VirtualMachine.Reload, which the simulator lacks: like a
+// real host it reads the VMX file again; here numvcpus and memsize go into
+// the VM's config, and the call is logged with the values read.
+func (e *ext) reload(w http.ResponseWriter, req *types.Reload) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	vm := getVM(req.This)
+	if vm == nil {
+		writeFault(w, "ManagedObjectNotFound", "no such virtual machine")
+		return
+	}
+	file, ok := datastoreFile(vm.Config.Files.VmPathName)
+	if !ok {
+		writeFault(w, "FileNotFound", "the VMX file is not on a datastore")
+		return
+	}
+	if _, err := os.Stat(file); err != nil {
+		writeFault(w, "FileNotFound", err.Error())
+		return
+	}
+	cpus, mem := vmxGet(file, "numvcpus"), vmxGet(file, "memsize")
+	var changes []types.PropertyChange
+	var n int32
+	if _, err := fmt.Sscanf(cpus, "%d", &n); err == nil && n > 0 {
+		changes = append(changes, types.PropertyChange{Name: "config.hardware.numCPU", Val: n})
+		changes = append(changes, types.PropertyChange{Name: "summary.config.numCpu", Val: n})
+	}
+	if _, err := fmt.Sscanf(mem, "%d", &n); err == nil && n > 0 {
+		changes = append(changes, types.PropertyChange{Name: "config.hardware.memoryMB", Val: n})
+		changes = append(changes, types.PropertyChange{Name: "summary.config.memorySizeMB", Val: n})
+	}
+	if len(changes) > 0 {
+		simulator.Map.Update(vm, changes)
+	}
+	logEvent("reload %s numvcpus=%s memsize=%s", vm.Name, cpus, mem)
+	writeSOAP(w, http.StatusOK, `<ReloadResponse xmlns="urn:vim25"></ReloadResponse>`)
 }
