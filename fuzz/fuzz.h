@@ -172,4 +172,36 @@ static inline void fuzz_check_own_yaml(const char *yaml, size_t len, unsigned in
     vmx_free(again);
 }
 
+#ifndef FUZZ_STANDALONE
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+
+/* libxml2 must never print: the library routes its errors into vmx_error
+ * for every call into it (lib/xml_errors.c). In the libFuzzer build its
+ * default handlers abort instead of printing, so an error that would have
+ * reached stderr is a finding. */
+static void fuzz_libxml2_printed(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    FUZZ_CHECK(0, "libxml2 would have printed: %s", msg);
+}
+
+static void fuzz_libxml2_raised(void *ctx, xmlError *e)
+{
+    (void)ctx;
+    FUZZ_CHECK(0, "libxml2 would have printed: %s", e && e->message ? e->message : "");
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    xmlInitParser();
+    xmlSetGenericErrorFunc(NULL, fuzz_libxml2_printed);
+    xmlSetStructuredErrorFunc(NULL, fuzz_libxml2_raised);
+    return 0;
+}
+#endif
+
 #endif

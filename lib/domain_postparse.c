@@ -35,6 +35,24 @@ int vmx__disk_name_to_index(const char *name)
     return (int)idx;
 }
 
+/* libvirt's virDiskNameToIndex as its XML parser uses it; the index of a
+ * longer name would need more controllers than any reader accepts. */
+int vmx__disk_name_index_checked(const char *name)
+{
+    size_t prefix = 0;
+    int idx;
+
+    if (strncmp(name, "xvd", 3) == 0 || strncmp(name, "ubd", 3) == 0)
+        prefix = 3;
+    else if (strncmp(name, "fd", 2) == 0 || strncmp(name, "hd", 2) == 0 ||
+             strncmp(name, "vd", 2) == 0 || strncmp(name, "sd", 2) == 0)
+        prefix = 2;
+    if (!prefix || !(name[prefix] >= 'a' && name[prefix] <= 'z'))
+        return -1;
+    idx = vmx__disk_name_to_index(name);
+    return idx > 1000000 ? -1 : idx;
+}
+
 int vmx__disk_assign_address(vmx_disk *d, unsigned int scsi_bus_max_unit, vmx_error *err)
 {
     unsigned int per_bus;
@@ -86,11 +104,11 @@ int vmx__disk_assign_address(vmx_disk *d, unsigned int scsi_bus_max_unit, vmx_er
     return 0;
 }
 
-/* At most this many controllers after the implicit ones are added: the XML
- * reader's cap on devices of one kind (XR_MAX_DEVICES), so that the XML
- * written from the result reads back. libvirt has no cap and adds one
- * controller per index up to the disk's: 31684 SCSI ones for a disk named sdzzzz. */
-#define MAX_CONTROLLERS 1024
+/* At most this many controllers after the implicit ones are added: the
+ * readers' cap on devices of one kind, so that the XML written from the
+ * result reads back. libvirt has no cap and adds one controller per index up
+ * to the disk's: 31684 SCSI ones for a disk named sdzzzz. */
+#define MAX_CONTROLLERS VMX_MAX_DEVICES
 
 /* libvirt's virDomainDefMaybeAddController: a controller of this type and
  * index is appended unless one exists (post-parse appends; it does not sort). */

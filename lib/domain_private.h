@@ -26,6 +26,21 @@
  */
 VMX_INTERNAL int vmx__domain_postparse(vmx_domain *dom, vmx_error *err);
 
+/*
+ * The cap on devices of one kind, shared by the readers so that what one
+ * format accepts the others read back: the XML reader refuses more than this
+ * many <disk>, <controller>, <interface> ... elements, the YAML reader more
+ * than this many elements in a device list, and the post-parse more
+ * controllers than this with the implicit ones (a disk named sdzzzz would
+ * need 31684). More than any VMware guest can have; libvirt has no cap.
+ */
+#define VMX_MAX_DEVICES 1024
+
+/* The index libvirt's virDiskNameToIndex reads from a target name, as its
+ * XML parser checks the name of a disk without an address: at least one
+ * letter after the prefix, an index of at most 1000000; -1 otherwise. */
+VMX_INTERNAL int vmx__disk_name_index_checked(const char *name);
+
 /* The index libvirt's virDiskNameParse reads from a target name ("sda" 0,
  * "hdb" 1, "sdaa" 26, ...), or -1 when the name is not one. */
 VMX_INTERNAL int vmx__disk_name_to_index(const char *name);

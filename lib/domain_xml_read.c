@@ -14,6 +14,7 @@
 #include "domain_xml_read.h"
 #include "domain_private.h"
 #include "vmxkit/convert.h"
+#include "xml_errors.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -654,6 +655,36 @@ static int check_attributes(const char *buf, size_t len, const char *source,
     return rc;
 }
 
+/* libxml2 drops the bytes after the last whole UTF-16 or UCS-4 character
+ * and reads the rest: such a document is truncated, and refused. */
+static int check_whole_characters(const char *buf, size_t len, const char *source,
+                                  vmx_error *err)
+{
+    const char *name = NULL;
+    size_t width = 1;
+
+    switch (len >= 4 ? xmlDetectCharEncoding((const unsigned char *)buf, 4)
+                     : XML_CHAR_ENCODING_NONE) {
+    case XML_CHAR_ENCODING_UTF16LE:
+    case XML_CHAR_ENCODING_UTF16BE:
+        name = "UTF-16";
+        width = 2;
+        break;
+    case XML_CHAR_ENCODING_UCS4LE:
+    case XML_CHAR_ENCODING_UCS4BE:
+        name = "UCS-4";
+        width = 4;
+        break;
+    default:
+        break;
+    }
+    if (!name || len % width == 0)
+        return 0;
+    return vmx_error_set(err, VMX_EPARSE, source, 0, NULL,
+                         "input ends inside a %s character (%zu %s left over)", name,
+                         len % width, len % width == 1 ? "byte" : "bytes");
+}
+
 static int parse_document(xmlDoc **out, const char *buf, size_t len, const char *source,
                           vmx_error *err)
 {
@@ -663,6 +694,7 @@ static int parse_document(xmlDoc **out, const char *buf, size_t len, const char 
     const int options =
         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
     first_error first;
+    vmx_xml_errors outside;
     xmlParserCtxt *pctxt;
     xmlDoc *doc;
     int rc = 0;
@@ -670,22 +702,44 @@ static int parse_document(xmlDoc **out, const char *buf, size_t len, const char 
     *out = NULL;
     memset(&first, 0, sizeof(first));
     xmlInitParser();
-    if ((rc = check_attributes(buf, len, source, err)) < 0)
+    if ((rc = check_whole_characters(buf, len, source, err)) < 0 ||
+        (rc = check_attributes(buf, len, source, err)) < 0)
         return rc;
-    if (!(pctxt = xmlNewParserCtxt()))
+    /* errors of the parser reach keep_first_error (with the context as its
+     * data), the others (encoding conversion, I/O) reach @outside: nothing
+     * is printed */
+    vmx__xml_errors_capture(&outside);
+    if (!(pctxt = xmlNewParserCtxt())) {
+        vmx__xml_errors_restore(&outside);
         return vmx_error_set(err, VMX_ENOMEM, source, 0, NULL, "out of memory");
-    /* errors reach keep_first_error (with the context as its data) and
-     * nothing is printed */
+    }
     pctxt->_private = &first;
     pctxt->sax->serror = keep_first_error;
     doc = xmlCtxtReadMemory(pctxt, buf, (int)len, NULL, NULL, options);
-    if (!doc || !pctxt->wellFormed) {
+    if (outside.set && outside.level >= XML_ERR_ERROR) {
+        /* bytes the declared (or detected) encoding refuses: that is the
+         * cause, the parser's error ("premature end of data") its effect,
+         * but the parser knows the line */
+        const xmlError *pe = first.set ? &first.error : xmlCtxtGetLastError(pctxt);
+        xmlError cause;
+
+        memset(&cause, 0, sizeof(cause));
+        cause.domain = outside.domain;
+        cause.code = outside.code;
+        cause.level = XML_ERR_FATAL;
+        cause.message = outside.message;
+        cause.line = pe && pe->line > 0 ? pe->line : outside.line;
+        rc = translate_xml_error(&cause, source, err);
+    } else if (!doc || !pctxt->wellFormed) {
         rc = translate_xml_error(first.set ? &first.error : xmlCtxtGetLastError(pctxt),
                                  source, err);
+    }
+    if (rc < 0) {
         xmlFreeDoc(doc);
         doc = NULL;
     }
     xmlFreeParserCtxt(pctxt);
+    vmx__xml_errors_restore(&outside);
     *out = doc;
     return rc;
 }

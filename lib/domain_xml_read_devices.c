@@ -7,14 +7,12 @@
  * (VMX_EUNSUPPORTED naming the element); devices libvirt's VMX driver
  * ignores are ignored. */
 #include "config.h"
+#include "domain_private.h"
 #include "domain_xml_read.h"
 
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-
-/* More devices of one kind than any VMware guest can have. */
-#define XR_MAX_DEVICES 1024
 
 /* ------------------------------------------------------------------ */
 /* small helpers */
@@ -57,35 +55,6 @@ static int bad_value(xr_ctx *c, const xmlNode *n, const char *key, const char *n
 {
     return xr_fail(c, VMX_EINVAL, n, key, "invalid value '%.64s' for attribute '%s'", v,
                    name);
-}
-
-/* libvirt's virDiskNameToIndex: a known prefix, letters as a bijective
- * base-26 number, optional digits; -1 when the name is not of that form. */
-static int disk_name_index(const char *name)
-{
-    static const char *const prefixes[] = {"fd", "hd", "vd", "sd", "xvd", "ubd", NULL};
-    const char *p = NULL;
-    long idx = 0;
-    size_t i;
-
-    for (i = 0; prefixes[i]; i++) {
-        size_t n = strlen(prefixes[i]);
-        if (strncmp(name, prefixes[i], n) == 0) {
-            p = name + n;
-            break;
-        }
-    }
-    if (!p)
-        return -1;
-    for (i = 0; *p >= 'a' && *p <= 'z'; i++, p++) {
-        idx = (idx + (i < 1 ? 0 : 1)) * 26 + (*p - 'a');
-        if (idx > 1000000)
-            return -1;
-    }
-    if (i == 0)
-        return -1;
-    p += strspn(p, "0123456789");
-    return *p ? -1 : (int)idx;
 }
 
 static void disk_path(char *out, unsigned int elem, const char *child)
@@ -291,14 +260,14 @@ static int disk_read_address(xr_ctx *c, const xmlNode *disk, unsigned int elem,
 static size_t disk_insert_position(const vmx_domain *dom, const vmx_disk *d)
 {
     long insert_at = -1, i;
-    int idx = disk_name_index(d->target);
+    int idx = vmx__disk_name_index_checked(d->target);
 
     for (i = (long)dom->ndisks - 1; i >= 0; i--) {
         const vmx_disk *o = &dom->disks[i];
 
         if (o->bus != d->bus)
             continue;
-        if (disk_name_index(o->target) > idx)
+        if (vmx__disk_name_index_checked(o->target) > idx)
             insert_at = i;
         else if (insert_at == -1)
             insert_at = i + 1;
@@ -1259,15 +1228,21 @@ int xr_read_devices(xr_ctx *c, const xmlNode *devices)
             if (strcmp((const char *)n->name, device_readers[i].name) == 0)
                 break;
         if (i < VMX_ARRAY_SIZE(device_readers)) {
-            if (++counts[i] > XR_MAX_DEVICES) {
+            if (++counts[i] > VMX_MAX_DEVICES) {
                 snprintf(key, sizeof(key), "/domain/devices/%s[%u]",
                          device_readers[i].name, counts[i]);
                 return xr_fail(c, VMX_ELIMIT, n, key, "more than %d <%s> devices",
-                               XR_MAX_DEVICES, device_readers[i].name);
+                               VMX_MAX_DEVICES, device_readers[i].name);
             }
             if ((rc = device_readers[i].read(c, n, counts[i])) < 0)
                 return rc;
             continue;
+        }
+        /* the YAML reader caps its sound list too */
+        if (c->lossless && c->dom->nsounds >= VMX_MAX_DEVICES && xr_is(n, "sound")) {
+            snprintf(key, sizeof(key), "/domain/devices/sound[%u]", sibling_index(n));
+            return xr_fail(c, VMX_ELIMIT, n, key, "more than %d <sound> devices",
+                           VMX_MAX_DEVICES);
         }
         if (c->lossless && (rc = xr_read_lossless_device(c, n, sibling_index(n))) != 0) {
             if (rc < 0)
@@ -1343,7 +1318,7 @@ int xr_devices_check_names(xr_ctx *c)
         const vmx_disk *d = &c->dom->disks[i];
 
         if (d->has_address || !on_controller_bus(d->bus) ||
-            disk_name_index(d->target) >= 0)
+            vmx__disk_name_index_checked(d->target) >= 0)
             continue;
         disk_path(key, c->disk_elem[i], "target");
         return vmx_error_set(c->err, VMX_EINVAL, c->source, c->disk_line[i], key,

@@ -3,6 +3,7 @@
  * then walked along the schema tables. Every error names the line, column
  * and path (`devices.disks[2].bus`) of the node at fault. */
 #include "config.h"
+#include "domain_private.h"
 #include "domain_yaml_private.h"
 #include "vmxkit/yaml.h"
 
@@ -545,6 +546,14 @@ static int read_list(reader *r, const vmx_yaml_field *f, const node *n)
         return 0;
     if (n->kind != NODE_SEQUENCE)
         return fail_at(r, VMX_EINVAL, n, "expected a list, found %s", describe(n, &fd));
+    /* the XML reader's cap on devices of one kind */
+    if (n->nitems > VMX_MAX_DEVICES) {
+        old = path_push_index(r, VMX_MAX_DEVICES);
+        rc = fail_at(r, VMX_ELIMIT, &r->nodes[n->items[VMX_MAX_DEVICES]],
+                     "more than %d %s", VMX_MAX_DEVICES, f->key);
+        path_pop(r, old);
+        return rc;
+    }
     for (i = 0; i < n->nitems && rc == 0; i++) {
         void *elem = f->add(r->dom);
 
@@ -685,6 +694,201 @@ static int read_struct(reader *r, const vmx_yaml_struct *st, void *base, size_t 
     return 0;
 }
 
+/* ---- what the XML reader would refuse ----
+ *
+ * The YAML holds the model as it is written, but the XML written from it goes
+ * through the XML reader and the post-parse, which refuse disks and
+ * controllers past the device cap (VMX_MAX_DEVICES). The same checks here,
+ * at the node of the YAML, so that no YAML this reader accepts converts to
+ * XML that the XML reader refuses for them. */
+
+/* The value of @key in the mapping @map (aliases followed), or NULL. */
+static const node *map_get(const reader *r, const node *map, const char *key)
+{
+    size_t i;
+
+    if (!map || map->kind != NODE_MAPPING)
+        return NULL;
+    for (i = 0; i + 1 < map->nitems; i += 2) {
+        const node *k = resolve(r, map->items[i]);
+
+        if (k->kind == NODE_SCALAR && strcmp(k->value, key) == 0)
+            return resolve(r, map->items[i + 1]);
+    }
+    return NULL;
+}
+
+/* Fail at devices.@list[@i].@key.@sub (@key and @sub may be NULL), or at the
+ * nearest node of that path the document has. */
+__attribute__((format(printf, 7, 8))) static int
+fail_device(reader *r, int code, const char *list, size_t i, const char *key,
+            const char *sub, const char *fmt, ...)
+{
+    const node *at = map_get(r, &r->nodes[r->root], "devices"), *n;
+    va_list ap;
+    int rc;
+
+    path_push_key(r, "devices");
+    if ((n = map_get(r, at, list)) != NULL) {
+        at = n;
+        path_push_key(r, list);
+        if (n->kind == NODE_SEQUENCE && i < n->nitems) {
+            at = resolve(r, n->items[i]);
+            path_push_index(r, i);
+            if (key && (n = map_get(r, at, key)) != NULL) {
+                at = n;
+                path_push_key(r, key);
+                if (sub && (n = map_get(r, at, sub)) != NULL) {
+                    at = n;
+                    path_push_key(r, sub);
+                }
+            }
+        }
+    }
+    va_start(ap, fmt);
+    rc = failv(r, code, at ? at->line : 0, at ? at->column : 0, fmt, ap);
+    va_end(ap);
+    path_pop(r, 0);
+    return rc;
+}
+
+static const char *controller_type_name(vmx_controller_type t)
+{
+    switch (t) {
+    case VMX_CONTROLLER_FDC:
+        return "fdc";
+    case VMX_CONTROLLER_SCSI:
+        return "scsi";
+    case VMX_CONTROLLER_SATA:
+        return "sata";
+    case VMX_CONTROLLER_NVME:
+        return "nvme";
+    case VMX_CONTROLLER_USB:
+        return "usb";
+    default:
+        return "ide";
+    }
+}
+
+/* The buses with controllers, in the post-parse's order. */
+static const struct {
+    vmx_disk_bus bus;
+    vmx_controller_type type;
+} controller_buses[] = {
+    {VMX_DISK_BUS_SCSI, VMX_CONTROLLER_SCSI},
+    {VMX_DISK_BUS_FDC, VMX_CONTROLLER_FDC},
+    {VMX_DISK_BUS_IDE, VMX_CONTROLLER_IDE},
+    {VMX_DISK_BUS_SATA, VMX_CONTROLLER_SATA},
+};
+
+/* The bus the XML reader gives @d: its own, or for an unset bus (written
+ * without bus='...') libvirt's default from the device and the name. */
+static vmx_disk_bus xml_disk_bus(const vmx_disk *d)
+{
+    if (d->bus != VMX_DISK_BUS_UNSET)
+        return d->bus;
+    if (d->device == VMX_DISK_DEVICE_FLOPPY)
+        return VMX_DISK_BUS_FDC;
+    if (strncmp(d->target, "sd", 2) == 0)
+        return VMX_DISK_BUS_SCSI;
+    if (strncmp(d->target, "vd", 2) == 0 || strncmp(d->target, "xvd", 3) == 0 ||
+        strncmp(d->target, "ubd", 3) == 0)
+        return VMX_DISK_BUS_UNSET; /* virtio, xen, uml: no controllers */
+    return VMX_DISK_BUS_IDE;
+}
+
+static int check_controllers(reader *r)
+{
+    const vmx_domain *dom = r->dom;
+    size_t i, j;
+
+    for (i = 0; i < dom->ncontrollers; i++) {
+        const vmx_controller *c = &dom->controllers[i];
+
+        if (c->index < 0)
+            return fail_device(r, VMX_EINVAL, "controllers", i, "index", NULL,
+                               "integer '%d' out of range (0 to %d)", c->index,
+                               INT32_MAX);
+        for (j = 0; j < i; j++)
+            if (dom->controllers[j].type == c->type &&
+                dom->controllers[j].index == c->index)
+                return fail_device(r, VMX_EINVAL, "controllers", i, "index", NULL,
+                                   "multiple '%s' controllers with index '%d'",
+                                   controller_type_name(c->type), c->index);
+    }
+    return 0;
+}
+
+static int check_disks(reader *r)
+{
+    static const char *const fields[] = {"controller", "bus", "target", "unit"};
+    const vmx_domain *dom = r->dom;
+    int max[VMX_ARRAY_SIZE(controller_buses)];
+    size_t last[VMX_ARRAY_SIZE(controller_buses)] = {0};
+    size_t total = dom->ncontrollers, i, j, b;
+
+    for (b = 0; b < VMX_ARRAY_SIZE(controller_buses); b++)
+        max[b] = -1;
+    for (i = 0; i < dom->ndisks; i++) {
+        const vmx_disk *d = &dom->disks[i];
+        const int at[] = {d->controller, d->addr_bus, d->addr_target, d->addr_unit};
+        vmx_disk a = *d; /* shallow: only the address changes */
+        vmx_disk_bus bus;
+
+        for (j = 0; d->has_address && j < VMX_ARRAY_SIZE(at); j++)
+            if (at[j] < 0)
+                return fail_device(r, VMX_EINVAL, "disks", i, "address", fields[j],
+                                   "integer '%d' out of range (0 to %d)", at[j],
+                                   INT32_MAX);
+        if (!d->target)
+            continue;
+        bus = xml_disk_bus(d);
+        for (b = 0; b < VMX_ARRAY_SIZE(controller_buses); b++)
+            if (controller_buses[b].bus == bus)
+                break;
+        if (b == VMX_ARRAY_SIZE(controller_buses))
+            continue;
+        if (!d->has_address) {
+            /* the address the XML reader gives it (16 SCSI units a bus) */
+            if (vmx__disk_name_index_checked(d->target) < 0)
+                return fail_device(r, VMX_EINVAL, "disks", i, "target", NULL,
+                                   "unknown disk name '%.64s' and no address specified",
+                                   d->target);
+            a.bus = bus;
+            vmx__disk_assign_address(&a, 0, NULL);
+        }
+        if (a.controller >= VMX_MAX_DEVICES)
+            return fail_device(
+                r, VMX_ELIMIT, "disks", i, d->has_address ? "address" : "target",
+                d->has_address ? "controller" : NULL,
+                "disk '%.64s' needs %s controller %d, past the limit of %d "
+                "controllers",
+                d->target, controller_type_name(controller_buses[b].type), a.controller,
+                VMX_MAX_DEVICES);
+        if (a.controller > max[b]) {
+            max[b] = a.controller;
+            last[b] = i;
+        }
+    }
+    /* the post-parse adds the missing controllers up to each disk's */
+    for (b = 0; b < VMX_ARRAY_SIZE(controller_buses); b++) {
+        size_t present = 0;
+
+        if (max[b] < 0)
+            continue;
+        for (j = 0; j < dom->ncontrollers; j++)
+            if (dom->controllers[j].type == controller_buses[b].type &&
+                dom->controllers[j].index <= max[b])
+                present++; /* distinct and >= 0: check_controllers ran */
+        total += (size_t)max[b] + 1 - present;
+        if (total > VMX_MAX_DEVICES)
+            return fail_device(r, VMX_ELIMIT, "disks", last[b], NULL, NULL,
+                               "more than %d controllers with the implicit ones",
+                               VMX_MAX_DEVICES);
+    }
+    return 0;
+}
+
 static void reader_dispose(reader *r)
 {
     size_t i;
@@ -731,7 +935,8 @@ int vmx_domain_from_yaml(vmx_domain **out, const char *buf, size_t len,
                      describe(&r.nodes[r.root], &fd));
         goto out;
     }
-    if ((rc = read_struct(&r, &vmx__yaml_domain_schema, dom, r.root)) < 0)
+    if ((rc = read_struct(&r, &vmx__yaml_domain_schema, dom, r.root)) < 0 ||
+        (rc = check_controllers(&r)) < 0 || (rc = check_disks(&r)) < 0)
         goto out;
     *out = dom;
     dom = NULL;

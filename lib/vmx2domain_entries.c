@@ -24,6 +24,7 @@
 #include <libxml/xmlerror.h>
 
 #include "buf.h"
+#include "xml_errors.h"
 
 /* -- errors and small helpers */
 
@@ -476,27 +477,22 @@ static int parse_text(v2d_ctx *ctx, const char *text, size_t len)
     return index_entries(ctx);
 }
 
-/* libxml2 also reports a conversion error on stderr, through its generic
- * error handler: the caller gets it as a vmx_error instead. The handler is
- * per thread, so swapping it for the call is safe. */
-static void silent_error(void *ctx, const char *msg, ...)
-{
-    (void)ctx;
-    (void)msg;
-}
-
 /* libvirt's virVMXConvertToUTF8: the whole text through libxml2's handler. */
 static int convert_to_utf8(v2d_ctx *ctx, const char *encoding, const char *text,
                            size_t len, char **out, size_t *outlen)
 {
     xmlCharEncodingHandlerPtr handler;
     xmlBufferPtr in = NULL, utf8 = NULL;
-    xmlGenericErrorFunc saved;
-    void *saved_ctx;
+    vmx_xml_errors quiet;
     int rc = 0, converted;
 
     *out = NULL;
+    /* libxml2 would report a conversion error (and iconv trouble while
+     * finding the handler) on stderr: the caller gets a vmx_error instead
+     * (xml_errors.h) */
+    vmx__xml_errors_capture(&quiet);
     handler = xmlFindCharEncodingHandler(encoding);
+    vmx__xml_errors_restore(&quiet);
     if (!handler)
         return v2d_error(ctx, VMX_EUNSUPPORTED, ".encoding", "unsupported encoding '%s'",
                          encoding);
@@ -511,11 +507,9 @@ static int convert_to_utf8(v2d_ctx *ctx, const char *encoding, const char *text,
         rc = v2d_nomem(ctx);
         goto out;
     }
-    saved = xmlGenericError;
-    saved_ctx = xmlGenericErrorContext;
-    xmlSetGenericErrorFunc(NULL, silent_error);
+    vmx__xml_errors_capture(&quiet);
     converted = xmlCharEncInFunc(handler, utf8, in);
-    xmlSetGenericErrorFunc(saved_ctx, saved);
+    vmx__xml_errors_restore(&quiet);
     if (converted < 0) {
         rc = v2d_error(ctx, VMX_EPARSE, ".encoding", "text is not valid %s", encoding);
         goto out;

@@ -4,6 +4,7 @@
  * wrapper that logs in again once on NotAuthenticated. */
 #include "config.h"
 #include "sync_private.h"
+#include "xml_errors.h"
 
 #include <string.h>
 
@@ -153,6 +154,7 @@ int vmx__soap_parse(xmlDoc **docp, xmlNode **resp, vmx__fault *fault, const char
 {
     xmlDoc *doc;
     xmlNode *root, *body, *first;
+    vmx_xml_errors xe;
     int rc = 0;
 
     *docp = NULL;
@@ -160,14 +162,20 @@ int vmx__soap_parse(xmlDoc **docp, xmlNode **resp, vmx__fault *fault, const char
     memset(fault, 0, sizeof(*fault));
     if (len > (size_t)INT32_MAX)
         return vmx_error_set(err, VMX_ELIMIT, NULL, 0, NULL, "SOAP answer too large");
+    /* nothing libxml2 reports (encoding conversion included) reaches
+     * stderr: the first error is kept for the message */
+    vmx__xml_errors_capture(&xe);
     doc = xmlReadMemory(buf, (int)len, "response.xml", NULL,
                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    vmx__xml_errors_restore(&xe);
     if (!doc) {
-        const xmlError *xe = xmlGetLastError();
+        size_t n = strlen(xe.message);
 
-        return vmx_error_set(
-            err, VMX_EPARSE, "response.xml", xe ? (unsigned long)xe->line : 0, NULL,
-            "unreadable SOAP answer: %s", xe && xe->message ? xe->message : "not XML");
+        while (n > 0 && (xe.message[n - 1] == '\n' || xe.message[n - 1] == ' '))
+            xe.message[--n] = '\0';
+        return vmx_error_set(err, VMX_EPARSE, "response.xml",
+                             xe.set ? (unsigned long)xe.line : 0, NULL,
+                             "unreadable SOAP answer: %s", n ? xe.message : "not XML");
     }
     root = xmlDocGetRootElement(doc);
     if (!is_elem(root, "Envelope") || !root->ns ||

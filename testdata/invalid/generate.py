@@ -176,6 +176,46 @@ CASES = [
      b"      source: '[ds] a.vmdk'\n      address: {controller: 0, bus: 0, target: 0, unit: 99}\n"),
     ("yaml", "controller-index-too-large",
      YAML_HEAD + b"devices:\n  controllers:\n    - type: scsi\n      index: 99999999999\n"),
+    # -- XML in encodings libxml2 cannot read: one line from vmxkit, nothing
+    #    from libxml2 on stderr
+    ("xml", "encoding-utf32le-no-bom", domain().decode().encode("utf-32-le")),
+    ("xml", "encoding-utf32be-truncated", domain().decode().encode("utf-32-be") + b"\0\0"),
+    ("xml", "encoding-utf16-odd-length", domain().decode().encode("utf-16") + b"\n"),
+    ("xml", "encoding-utf16le-odd-length-no-bom",
+     ("<?xml version='1.0'?>\n" + domain().decode()).encode("utf-16-le") + b"\n"),
+    ("xml", "encoding-gbk-invalid-bytes",
+     b"<?xml version='1.0' encoding='GBK'?>\n" +
+     domain(b"  <description>a\xff\xffb</description>\n")),
+    ("xml", "encoding-shift-jis-invalid-bytes",
+     b"<?xml version='1.0' encoding='Shift_JIS'?>\n" +
+     domain(b"  <description>\x81\x00</description>\n")),
+    # -- YAML past the readers' device cap (VMX_MAX_DEVICES): the XML written
+    #    from it would be refused by the XML reader
+    ("yaml", "too-many-disks", YAML_HEAD + b"devices:\n  disks:\n" + b"    - {}\n" * 1025),
+    ("yaml", "too-many-controllers",
+     YAML_HEAD + b"devices:\n  controllers:\n" +
+     b"".join(b"    - {type: usb, index: %d}\n" % i for i in range(1025))),
+    ("yaml", "disk-target-needs-controller-past-the-cap",
+     YAML_HEAD + b"devices:\n  disks:\n    - device: disk\n      bus: scsi\n"
+     b"      target: sdzzzz\n"),
+    ("yaml", "disk-address-controller-past-the-cap",
+     YAML_HEAD + b"devices:\n  disks:\n    - device: disk\n      bus: scsi\n      target: sda\n"
+     b"      source: '[ds] a.vmdk'\n"
+     b"      address: {controller: 1024, bus: 0, target: 0, unit: 0}\n"),
+    ("yaml", "implicit-controllers-past-the-cap",
+     YAML_HEAD + b"devices:\n  disks:\n    - device: disk\n      bus: scsi\n      target: sda\n"
+     b"      address: {controller: 1023, bus: 0, target: 0, unit: 0}\n"
+     b"  controllers:\n    - type: usb\n      index: 0\n"),
+    ("yaml", "controller-index-negative",
+     YAML_HEAD + b"devices:\n  controllers:\n    - type: scsi\n      index: -1\n"),
+    ("yaml", "controller-index-duplicate",
+     YAML_HEAD + b"devices:\n  controllers:\n    - {type: scsi, index: 1}\n"
+     b"    - {type: scsi, index: 1}\n"),
+    ("yaml", "disk-address-negative",
+     YAML_HEAD + b"devices:\n  disks:\n    - target: sda\n      bus: scsi\n"
+     b"      address: {controller: 0, bus: 0, target: 0, unit: -1}\n"),
+    ("yaml", "disk-name-unknown-without-address",
+     YAML_HEAD + b"devices:\n  disks:\n    - target: foo\n      bus: scsi\n"),
 ]
 
 # name -> (line, message): what vmxkit prints, checked by hand (see above)
@@ -259,6 +299,23 @@ EXPECT = {
     "disk-unit-too-large": (0, "disk address 0:0:99 does not match target device 'sda'"),
     "controller-index-too-large":
         (6, "integer '99999999999' out of range (-2147483648 to 2147483647)"),
+    "encoding-utf32le-no-bom":
+        (1, "input conversion failed due to input error, bytes 0x64 0x00 0x00 0x00"),
+    "encoding-utf32be-truncated": (0, "input ends inside a UCS-4 character (2 bytes left over)"),
+    "encoding-utf16-odd-length": (0, "input ends inside a UTF-16 character (1 byte left over)"),
+    "encoding-utf16le-odd-length-no-bom":
+        (0, "input ends inside a UTF-16 character (1 byte left over)"),
+    "encoding-shift-jis-invalid-bytes":
+        (8, "input conversion failed due to input error, bytes 0x81 0x00 0x3C 0x2F"),
+    "too-many-disks": (1029, "more than 1024 disks"),
+    "too-many-controllers": (1029, "more than 1024 controllers"),
+    "disk-address-controller-past-the-cap":
+        (9, "disk 'sda' needs scsi controller 1024, past the limit of 1024 controllers"),
+    "implicit-controllers-past-the-cap": (5, "more than 1024 controllers with the implicit ones"),
+    "controller-index-negative": (6, "integer '-1' out of range (0 to 2147483647)"),
+    "controller-index-duplicate": (6, "multiple 'scsi' controllers with index '1'"),
+    "disk-address-negative": (7, "integer '-1' out of range (0 to 2147483647)"),
+    "disk-name-unknown-without-address": (5, "unknown disk name 'foo' and no address specified"),
 }
 
 # cases whose name occurs in more than one folder
@@ -269,6 +326,10 @@ EXPECT_IN = {
     ("yaml", "garbage"): (1, "invalid leading UTF-8 octet"),
     ("xml", "memory-overflow"): (3, "invalid value '99999999999999999999999'"),
     ("yaml", "memory-overflow"): (2, "size '99999999999999999999 TiB' is too large"),
+    ("xml", "encoding-gbk-invalid-bytes"):
+        (8, "input conversion failed due to input error, bytes 0xFF 0xFF 0x62 0x3C"),
+    ("yaml", "disk-target-needs-controller-past-the-cap"):
+        (7, "disk 'sdzzzz' needs scsi controller 31683, past the limit of 1024 controllers"),
 }
 
 EXT = {"": "vmx", "convert": "vmx", "lint": "vmx", "xml": "xml", "yaml": "yaml"}
