@@ -1,5 +1,6 @@
 #include "config.h"
 #include "util.h"
+#include "domain_private.h"
 #include "vmxkit/domain.h"
 
 #include <string.h>
@@ -163,4 +164,22 @@ int vmx_domain_add_extra(vmx_domain *dom, const char *key, const char *value)
     values[n] = v;
     dom->nextra = n + 1;
     return 0;
+}
+
+const char *vmx__controller_type_name(vmx_controller_type type)
+{
+    switch (type) {
+    case VMX_CONTROLLER_FDC:
+        return "fdc";
+    case VMX_CONTROLLER_SCSI:
+        return "scsi";
+    case VMX_CONTROLLER_SATA:
+        return "sata";
+    case VMX_CONTROLLER_NVME:
+        return "nvme";
+    case VMX_CONTROLLER_USB:
+        return "usb";
+    default:
+        return "ide";
+    }
 }

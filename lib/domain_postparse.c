@@ -6,23 +6,31 @@
 #include <limits.h>
 #include <string.h>
 
-/* libvirt's virDiskNameParse: a known prefix, lowercase letters read as a
- * bijective base-26 number, optional trailing digits (a partition). */
-int vmx__disk_name_to_index(const char *name)
+/* The length of the disk-name prefix @name starts with, 0 for none. */
+static size_t disk_name_prefix(const char *name)
 {
     static const char *const prefixes[] = {"fd", "hd", "vd", "sd", "xvd", "ubd"};
-    const char *p = NULL;
-    long long idx = 0;
     size_t i;
 
     for (i = 0; i < VMX_ARRAY_SIZE(prefixes); i++) {
         size_t n = strlen(prefixes[i]);
-        if (strncmp(name, prefixes[i], n) == 0) {
-            p = name + n;
-            break;
-        }
+
+        if (strncmp(name, prefixes[i], n) == 0)
+            return n;
     }
-    if (!p)
+    return 0;
+}
+
+/* libvirt's virDiskNameParse: a known prefix, lowercase letters read as a
+ * bijective base-26 number, optional trailing digits (a partition). */
+int vmx__disk_name_to_index(const char *name)
+{
+    size_t prefix = disk_name_prefix(name);
+    const char *p = name + prefix;
+    long long idx = 0;
+    size_t i;
+
+    if (!prefix)
         return -1;
     for (i = 0; *p >= 'a' && *p <= 'z'; i++, p++) {
         idx = (idx + (i < 1 ? 0 : 1)) * 26 + (*p - 'a');
@@ -39,14 +47,9 @@ int vmx__disk_name_to_index(const char *name)
  * longer name would need more controllers than any reader accepts. */
 int vmx__disk_name_index_checked(const char *name)
 {
-    size_t prefix = 0;
+    size_t prefix = disk_name_prefix(name);
     int idx;
 
-    if (strncmp(name, "xvd", 3) == 0 || strncmp(name, "ubd", 3) == 0)
-        prefix = 3;
-    else if (strncmp(name, "fd", 2) == 0 || strncmp(name, "hd", 2) == 0 ||
-             strncmp(name, "vd", 2) == 0 || strncmp(name, "sd", 2) == 0)
-        prefix = 2;
     if (!prefix || !(name[prefix] >= 'a' && name[prefix] <= 'z'))
         return -1;
     idx = vmx__disk_name_to_index(name);

@@ -36,6 +36,9 @@ VMX_INTERNAL int vmx__domain_postparse(vmx_domain *dom, vmx_error *err);
  */
 #define VMX_MAX_DEVICES 1024
 
+/* The name of a controller type in libvirt's XML ("ide", "fdc", "scsi", ...). */
+VMX_INTERNAL const char *vmx__controller_type_name(vmx_controller_type type);
+
 /* The index libvirt's virDiskNameToIndex reads from a target name, as its
  * XML parser checks the name of a disk without an address: at least one
  * letter after the prefix, an index of at most 1000000; -1 otherwise. */

@@ -596,6 +596,33 @@ static bool declared_encoding(const char *buf, size_t len, char *name, size_t si
     return false;
 }
 
+/* The encoding libxml2 detects from the first bytes of @buf, as an iconv
+ * name, with the size of its characters in *width (1 for the ASCII- and
+ * EBCDIC-compatible ones); NULL when it detects none of those. */
+static const char *detected_encoding(const char *buf, size_t len, size_t *width)
+{
+    *width = 1;
+    switch (len >= 4 ? xmlDetectCharEncoding((const unsigned char *)buf, 4)
+                     : XML_CHAR_ENCODING_NONE) {
+    case XML_CHAR_ENCODING_UTF16LE:
+        *width = 2;
+        return "UTF-16LE";
+    case XML_CHAR_ENCODING_UTF16BE:
+        *width = 2;
+        return "UTF-16BE";
+    case XML_CHAR_ENCODING_UCS4LE:
+        *width = 4;
+        return "UCS-4LE";
+    case XML_CHAR_ENCODING_UCS4BE:
+        *width = 4;
+        return "UCS-4BE";
+    case XML_CHAR_ENCODING_EBCDIC:
+        return "IBM037"; /* the markup characters are the same in every EBCDIC */
+    default:
+        return NULL;
+    }
+}
+
 /* Scan @buf as libxml2 will read it: its bytes when they are UTF-8 or
  * another ASCII-compatible encoding, transcoded to UTF-8 otherwise (up to
  * the first byte the charset refuses, where libxml2 stops too). */
@@ -603,37 +630,17 @@ static int check_attributes(const char *buf, size_t len, const char *source,
                             vmx_error *err)
 {
     char declared[64];
-    const char *from = NULL;
+    const char *from;
     vmx_buf out = VMX_BUF_INIT;
     iconv_t cd;
     char *in, *o;
-    size_t inleft, oleft, r;
+    size_t inleft, oleft, r, width;
     int rc;
 
-    switch (len >= 4 ? xmlDetectCharEncoding((const unsigned char *)buf, 4)
-                     : XML_CHAR_ENCODING_NONE) {
-    case XML_CHAR_ENCODING_UTF16LE:
-        from = "UTF-16LE";
-        break;
-    case XML_CHAR_ENCODING_UTF16BE:
-        from = "UTF-16BE";
-        break;
-    case XML_CHAR_ENCODING_UCS4LE:
-        from = "UCS-4LE";
-        break;
-    case XML_CHAR_ENCODING_UCS4BE:
-        from = "UCS-4BE";
-        break;
-    case XML_CHAR_ENCODING_EBCDIC:
-        from = "IBM037"; /* the markup characters are the same in every EBCDIC */
-        break;
-    default:
-        if (declared_encoding(buf, len, declared, sizeof(declared)) &&
-            vmx__strcasecmp(declared, "UTF-8") != 0 &&
-            vmx__strcasecmp(declared, "US-ASCII") != 0)
-            from = declared;
-        break;
-    }
+    from = detected_encoding(buf, len, &width);
+    if (!from && declared_encoding(buf, len, declared, sizeof(declared)) &&
+        vmx__strcasecmp(declared, "UTF-8") != 0 && vmx__strcasecmp(declared, "US-ASCII") != 0)
+        from = declared;
     if (!from || (cd = iconv_open("UTF-8", from)) == (iconv_t)-1)
         return scan_attributes(buf, len, source, err);
     in = (char *)buf;
@@ -660,26 +667,13 @@ static int check_attributes(const char *buf, size_t len, const char *source,
 static int check_whole_characters(const char *buf, size_t len, const char *source,
                                   vmx_error *err)
 {
-    const char *name = NULL;
-    size_t width = 1;
+    size_t width;
+    const char *name;
 
-    switch (len >= 4 ? xmlDetectCharEncoding((const unsigned char *)buf, 4)
-                     : XML_CHAR_ENCODING_NONE) {
-    case XML_CHAR_ENCODING_UTF16LE:
-    case XML_CHAR_ENCODING_UTF16BE:
-        name = "UTF-16";
-        width = 2;
-        break;
-    case XML_CHAR_ENCODING_UCS4LE:
-    case XML_CHAR_ENCODING_UCS4BE:
-        name = "UCS-4";
-        width = 4;
-        break;
-    default:
-        break;
-    }
-    if (!name || len % width == 0)
+    detected_encoding(buf, len, &width);
+    if (len % width == 0)
         return 0;
+    name = width == 2 ? "UTF-16" : "UCS-4";
     return vmx_error_set(err, VMX_EPARSE, source, 0, NULL,
                          "input ends inside a %s character (%zu %s left over)", name,
                          len % width, len % width == 1 ? "byte" : "bytes");

@@ -352,24 +352,6 @@ static const char *const ide_models[] = {"piix3", "piix4", "ich6", NULL};
 static const char *const controllers_ignored[] = {"virtio-serial", "ccid", "pci",
                                                   "xenbus",        "isa",  NULL};
 
-static const char *controller_type_name(vmx_controller_type t)
-{
-    switch (t) {
-    case VMX_CONTROLLER_FDC:
-        return "fdc";
-    case VMX_CONTROLLER_SCSI:
-        return "scsi";
-    case VMX_CONTROLLER_SATA:
-        return "sata";
-    case VMX_CONTROLLER_NVME:
-        return "nvme";
-    case VMX_CONTROLLER_USB:
-        return "usb";
-    default:
-        return "ide";
-    }
-}
-
 /* libvirt's virDomainControllerInsertPreAlloced (no master controllers) */
 static size_t controller_insert_position(const vmx_domain *dom, vmx_controller_type type,
                                          int index)
@@ -442,13 +424,13 @@ static int read_controller(xr_ctx *c, const xmlNode *n, unsigned int elem)
                        index);
     if (model && (!models || !str_in(model, models)))
         return xr_fail(c, VMX_EINVAL, n, key, "unknown %s controller model '%.32s'",
-                       controller_type_name(t), model);
+                       vmx__controller_type_name(t), model);
     if (idx < 0) /* libvirt picks the lowest free index */
         for (idx = 0; controller_exists(c->dom, t, idx); idx++)
             ;
     else if (controller_exists(c->dom, t, idx))
         return xr_fail(c, VMX_EINVAL, n, key, "multiple '%s' controllers with index '%d'",
-                       controller_type_name(t), idx);
+                       vmx__controller_type_name(t), idx);
     if (model && !(model_copy = vmx__strdup(model)))
         return xr_nomem(c);
     at = controller_insert_position(c->dom, t, idx);

@@ -3,6 +3,7 @@
  * graphics, videos. Each device is formatted as libvirt's virDomain*DefFormat
  * does for the attributes the model holds. */
 #include "config.h"
+#include "domain_private.h"
 #include "domain_xml_write.h"
 
 #include <stdio.h>
@@ -111,28 +112,10 @@ static void write_disk(vmx_buf *b, const vmx_disk *d)
     XW_LIT(b, "    </disk>\n");
 }
 
-static const char *controller_type_name(vmx_controller_type type)
-{
-    switch (type) {
-    case VMX_CONTROLLER_FDC:
-        return "fdc";
-    case VMX_CONTROLLER_SCSI:
-        return "scsi";
-    case VMX_CONTROLLER_SATA:
-        return "sata";
-    case VMX_CONTROLLER_NVME:
-        return "nvme";
-    case VMX_CONTROLLER_USB:
-        return "usb";
-    default:
-        return "ide";
-    }
-}
-
 static void write_controller(vmx_buf *b, const vmx_controller *c)
 {
     XW_LIT(b, "    <controller type='");
-    vmx_buf_puts(b, controller_type_name(c->type));
+    vmx_buf_puts(b, vmx__controller_type_name(c->type));
     XW_LIT(b, "' index='");
     vmx__xml_ll(b, c->index);
     vmx_buf_putc(b, '\'');

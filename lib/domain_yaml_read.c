@@ -752,24 +752,6 @@ fail_device(reader *r, int code, const char *list, size_t i, const char *key,
     return rc;
 }
 
-static const char *controller_type_name(vmx_controller_type t)
-{
-    switch (t) {
-    case VMX_CONTROLLER_FDC:
-        return "fdc";
-    case VMX_CONTROLLER_SCSI:
-        return "scsi";
-    case VMX_CONTROLLER_SATA:
-        return "sata";
-    case VMX_CONTROLLER_NVME:
-        return "nvme";
-    case VMX_CONTROLLER_USB:
-        return "usb";
-    default:
-        return "ide";
-    }
-}
-
 /* The buses with controllers, in the post-parse's order. */
 static const struct {
     vmx_disk_bus bus;
@@ -814,7 +796,7 @@ static int check_controllers(reader *r)
                 dom->controllers[j].index == c->index)
                 return fail_device(r, VMX_EINVAL, "controllers", i, "index", NULL,
                                    "multiple '%s' controllers with index '%d'",
-                                   controller_type_name(c->type), c->index);
+                                   vmx__controller_type_name(c->type), c->index);
     }
     return 0;
 }
@@ -863,7 +845,7 @@ static int check_disks(reader *r)
                 d->has_address ? "controller" : NULL,
                 "disk '%.64s' needs %s controller %d, past the limit of %d "
                 "controllers",
-                d->target, controller_type_name(controller_buses[b].type), a.controller,
+                d->target, vmx__controller_type_name(controller_buses[b].type), a.controller,
                 VMX_MAX_DEVICES);
         if (a.controller > max[b]) {
             max[b] = a.controller;

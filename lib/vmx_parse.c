@@ -609,6 +609,9 @@ int vmx__config_check_limits(const char *buf, size_t len, vmx_error *err)
         return vmx_error_set(err, VMX_ELIMIT, NULL, 0, NULL,
                              "VMX output of %zu bytes, more than the limit of %zu bytes",
                              len, (size_t)VMX_PARSE_DEFAULT_MAX_FILE_SIZE);
+    /* the usual case, a few KiB: no line and no line count can be too long */
+    if (len <= max && len <= (size_t)VMX_PARSE_DEFAULT_MAX_ENTRIES)
+        return 0;
     for (; pos < end; pos = nl ? nl + 1 : end) {
         nl = memchr(pos, '\n', (size_t)(end - pos));
         le = nl ? nl : end;

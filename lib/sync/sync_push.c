@@ -130,6 +130,22 @@ out:
     return rc;
 }
 
+/* ReconfigVM_Task with @spec, waited for. */
+static int reconfigure(vmx_sync_session *s, const vmx__moref *vm, const char *name,
+                       const char *spec, vmx_error *err)
+{
+    vmx_buf what = VMX_BUF_INIT;
+    int rc;
+
+    vmx_buf_printf(&what, "reconfigure '%s'", name);
+    if (what.failed)
+        rc = vmx_error_set(err, VMX_ENOMEM, NULL, 0, NULL, "out of memory");
+    else
+        rc = run_task(s, "ReconfigVM_Task", vm, spec, vm, name, what.ptr, err);
+    vmx_buf_dispose(&what);
+    return rc;
+}
+
 static int first_datastore(char **out, vmx_sync_session *s, const vmx__placement *pl,
                            vmx_error *err)
 {
@@ -348,7 +364,7 @@ static int reload_vm(vmx_sync_session *s, const vmx__placement *pl, const vmx__m
                      size_t remote_len, const vmx__kvlist *want, const char *typed_spec,
                      vmx_error *err)
 {
-    vmx_buf merged = VMX_BUF_INIT, resp = VMX_BUF_INIT, what = VMX_BUF_INIT;
+    vmx_buf merged = VMX_BUF_INIT, resp = VMX_BUF_INIT;
     vmx_error rerr = VMX_ERROR_INIT;
     xmlDoc *doc = NULL;
     xmlNode *r = NULL;
@@ -365,18 +381,12 @@ static int reload_vm(vmx_sync_session *s, const vmx__placement *pl, const vmx__m
                            name, rerr.message, dspath);
         goto out;
     }
-    if (strcmp(typed_spec, "<spec></spec>") != 0) {
-        vmx_buf_printf(&what, "reconfigure '%s'", name);
-        if (what.failed)
-            rc = vmx_error_set(err, VMX_ENOMEM, NULL, 0, NULL, "out of memory");
-        else
-            rc = run_task(s, "ReconfigVM_Task", vm, typed_spec, vm, name, what.ptr, err);
-    }
+    if (strcmp(typed_spec, "<spec></spec>") != 0)
+        rc = reconfigure(s, vm, name, typed_spec, err);
 out:
     xmlFreeDoc(doc);
     vmx_buf_dispose(&merged);
     vmx_buf_dispose(&resp);
-    vmx_buf_dispose(&what);
     return rc;
 }
 
@@ -395,7 +405,7 @@ int vmx_sync_push(vmx_sync_push_result *out, vmx_sync_session *s, const char *vm
     const vmx__placement *pl;
     vmx__kvlist want = {0}, have = {0};
     vmx_buf path = VMX_BUF_INIT, a = VMX_BUF_INIT, changed = VMX_BUF_INIT,
-            what = VMX_BUF_INIT, typed = VMX_BUF_INIT, reload = VMX_BUF_INIT;
+            typed = VMX_BUF_INIT, reload = VMX_BUF_INIT;
     char *name = NULL, *ds = NULL, *dir = NULL, *remote_path = NULL, *remote = NULL;
     size_t remote_len = 0;
     vmx__moref vm, folder;
@@ -556,15 +566,8 @@ int vmx_sync_push(vmx_sync_push_result *out, vmx_sync_session *s, const char *vm
                                     remote_len, &want, typed.ptr, err)) < 0)
                     goto out;
                 out->reloaded = true;
-            } else {
-                vmx_buf_printf(&what, "reconfigure '%s'", name);
-                if (what.failed) {
-                    rc = vmx_error_set(err, VMX_ENOMEM, NULL, 0, NULL, "out of memory");
-                    goto out;
-                }
-                if ((rc = run_task(s, "ReconfigVM_Task", &vm, a.ptr, &vm, name, what.ptr,
-                                   err)) < 0)
-                    goto out;
+            } else if ((rc = reconfigure(s, &vm, name, a.ptr, err)) < 0) {
+                goto out;
             }
         }
     }
@@ -592,7 +595,6 @@ out:
     vmx_buf_dispose(&path);
     vmx_buf_dispose(&a);
     vmx_buf_dispose(&changed);
-    vmx_buf_dispose(&what);
     vmx_buf_dispose(&typed);
     vmx_buf_dispose(&reload);
     vmx__free(name);
